@@ -1,0 +1,121 @@
+//! The one list of APIs this workspace generates clients for.
+//!
+//! Every subcommand (`codegen`, and the checks that come after it) reads this
+//! list and nothing else, so adding an API is one entry here plus one spec
+//! file in `openapi/`.
+
+/// How progenitor should shape the generated client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Interface {
+    /// `client.op().param(x).body(y).send()`: one builder per operation.
+    /// Adding an optional parameter later is not a breaking change for callers.
+    Builder,
+    /// `client.op(x, y)`: one positional method per operation; smaller code.
+    Positional,
+}
+
+/// Generation settings of one API.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// The interface style of the generated `Client`.
+    pub interface: Interface,
+    /// Connect and total timeout of `Client::new`, in seconds.
+    pub timeout_secs: u64,
+}
+
+/// One API: where its spec is and where its generated crate goes.
+#[derive(Clone, Copy, Debug)]
+pub struct Api {
+    /// Short name, used in messages and on the command line.
+    pub name: &'static str,
+    /// The OpenAPI document, relative to the workspace root.
+    pub spec: &'static str,
+    /// Directory of the generated crate, relative to the workspace root.
+    pub crate_dir: &'static str,
+    /// Cargo package name of the generated crate.
+    pub package: &'static str,
+    /// Version of the generated crate (not of the API).
+    pub version: &'static str,
+    /// Body of the crate-level doc example. It is compiled (not run) by
+    /// `cargo test`, so it stays true as the spec changes.
+    pub doc_example: &'static str,
+    /// How to generate it.
+    pub settings: Settings,
+}
+
+/// Every API of the workspace, in the order they are generated and reported.
+pub const APIS: &[Api] = &[
+    Api {
+        name: "astronomer-platform",
+        spec: "openapi/astronomer-platform.v1beta1.yaml",
+        crate_dir: "generated/astronomer-platform",
+        package: "astronomer-platform",
+        version: "0.1.0",
+        doc_example: r#"use astronomer_platform::{Client, types::UpdateOrganizationRequest};
+
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let mut headers = reqwest::header::HeaderMap::new();
+let mut auth = reqwest::header::HeaderValue::from_str("Bearer <token>")?;
+auth.set_sensitive(true);
+headers.insert(reqwest::header::AUTHORIZATION, auth);
+let http = reqwest::Client::builder().default_headers(headers).build()?;
+let client = Client::new_with_client("https://api.astronomer.io/platform/v1beta1", http);
+
+let organization = client
+    .update_organization()
+    .organization_id("clmaxoarx000008l2c5ayb9pt")
+    .body(
+        UpdateOrganizationRequest::builder()
+            .billing_email("billing@company.com")
+            .is_scim_enabled(false)
+            .name("My Organization"),
+    )
+    .send()
+    .await?
+    .into_inner();
+println!("{} is on the {} plan", organization.name, organization.support_plan);
+# Ok(())
+# }"#,
+        settings: Settings {
+            interface: Interface::Builder,
+            timeout_secs: 15,
+        },
+    },
+    Api {
+        name: "elastic-cloud",
+        spec: "openapi/elastic-cloud.v1.yaml",
+        crate_dir: "generated/elastic-cloud",
+        package: "elastic-cloud",
+        version: "0.1.0",
+        doc_example: r#"use elastic_cloud::{Client, types::OrganizationRequest};
+
+# async fn example() -> Result<(), Box<dyn std::error::Error>> {
+let mut headers = reqwest::header::HeaderMap::new();
+let mut auth = reqwest::header::HeaderValue::from_str("ApiKey <key>")?;
+auth.set_sensitive(true);
+headers.insert(reqwest::header::AUTHORIZATION, auth);
+let http = reqwest::Client::builder().default_headers(headers).build()?;
+let client = Client::new_with_client("https://api.elastic-cloud.com/api/v1", http);
+
+#[allow(deprecated)] // Elastic has deprecated this operation.
+let organization = client
+    .update_organization()
+    .organization_id("my-organization-id")
+    .body(OrganizationRequest::builder().name(Some("Research".to_string())))
+    .send()
+    .await?
+    .into_inner();
+println!("renamed {} to {}", organization.id, organization.name);
+# Ok(())
+# }"#,
+        settings: Settings {
+            interface: Interface::Builder,
+            timeout_secs: 15,
+        },
+    },
+];
+
+/// Looks an API up by name, for subcommands that take a name.
+pub fn find(name: &str) -> Option<&'static Api> {
+    APIS.iter().find(|api| api.name == name)
+}

@@ -1,0 +1,16 @@
+//! Maintainer tasks for the workspace, as a library so that the tests and
+//! the benchmarks run exactly the code `cargo xtask` runs.
+//!
+//! ```no_run
+//! let root = xtask::codegen::workspace_root();
+//! let generated = xtask::codegen::generate_all(&root, xtask::catalogue::APIS)?;
+//! for stale in xtask::codegen::stale(&root, &generated) {
+//!     println!("{} is stale", stale.path);
+//! }
+//! # Ok::<(), anyhow::Error>(())
+//! ```
+
+pub mod catalogue;
+pub mod codegen;
+pub mod harden;
+pub mod spec;

@@ -1,0 +1,108 @@
+//! `cargo xtask <command>`: see `cargo xtask --help`.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use clap::{Parser, Subcommand};
+use xtask::{catalogue, codegen};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Maintainer tasks for the OpenAPI client workspace"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the crates in generated/ from the specs in openapi/.
+    Codegen {
+        /// Write nothing; fail with a diff if generated/ is not up to date.
+        #[arg(long)]
+        check: bool,
+        /// Only these APIs (catalogue names); all by default.
+        apis: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Codegen { check, apis } => run_codegen(check, &apis),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_codegen(check: bool, names: &[String]) -> Result<ExitCode> {
+    let apis = select(names)?;
+    let root = codegen::workspace_root();
+    let generated = codegen::generate_all(&root, apis)?;
+    if check {
+        let stale = codegen::stale(&root, &generated);
+        for s in &stale {
+            eprintln!("stale: {}\n{}", s.path, codegen::abbreviate(&s.diff, 200));
+        }
+        if !stale.is_empty() {
+            eprintln!(
+                "generated/ is stale ({} file(s)): run `cargo xtask codegen` and commit the result with the spec change",
+                stale.len()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        println!("generated/ is up to date ({} APIs)", generated.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let report = codegen::write(&root, &generated)?;
+    for g in &generated {
+        let bytes: usize = g.files.iter().map(|f| f.contents.len()).sum();
+        let changed = report
+            .iter()
+            .filter(|(path, status)| {
+                *status == codegen::WriteStatus::Written && g.files.iter().any(|f| &f.path == path)
+            })
+            .count();
+        let status = if changed == 0 {
+            "unchanged".to_string()
+        } else {
+            format!("{changed} file(s) written")
+        };
+        println!(
+            "{:<22} {:>3} operation(s) {:>4} types {:>8} bytes  {status}  ({} ms)",
+            g.api.name,
+            g.operations,
+            g.types,
+            bytes,
+            g.elapsed.as_millis()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The catalogue entries named on the command line (all when none are).
+fn select(names: &[String]) -> Result<&'static [catalogue::Api]> {
+    match names {
+        [] => Ok(catalogue::APIS),
+        [name] => match catalogue::APIS.iter().position(|a| a.name == name) {
+            Some(i) => Ok(&catalogue::APIS[i..=i]),
+            None => bail!("no API named `{name}` in the catalogue; known: {}", known()),
+        },
+        _ => bail!("name one API, or none for all; known: {}", known()),
+    }
+}
+
+fn known() -> String {
+    catalogue::APIS
+        .iter()
+        .map(|a| a.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
