@@ -71,6 +71,42 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// Whether [`run`] writes `generated/` or only compares it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Write the files whose contents changed.
+    Write,
+    /// Write nothing; report stale files.
+    Check,
+}
+
+/// What [`run`] did.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The generated APIs, in catalogue order.
+    pub generated: Vec<Generated>,
+    /// In [`Mode::Write`]: each file and whether it was written.
+    pub written: Vec<(String, WriteStatus)>,
+    /// In [`Mode::Check`]: the files that differ from what the specs give.
+    pub stale: Vec<Stale>,
+}
+
+/// `cargo xtask codegen [--check]` without the printing: generate every API
+/// in memory, then write (or compare) the files. If any API fails, nothing
+/// is written.
+pub fn run(root: &Path, apis: &'static [Api], mode: Mode) -> Result<Outcome> {
+    let generated = generate_all(root, apis)?;
+    let (written, stale) = match mode {
+        Mode::Write => (write(root, &generated)?, Vec::new()),
+        Mode::Check => (Vec::new(), stale(root, &generated)),
+    };
+    Ok(Outcome {
+        generated,
+        written,
+        stale,
+    })
+}
+
 /// Generates every API in memory. Reports every failing spec, not only the
 /// first, and returns nothing unless all succeeded.
 pub fn generate_all(root: &Path, apis: &'static [Api]) -> Result<Vec<Generated>> {

@@ -44,36 +44,41 @@ fn main() -> ExitCode {
 
 fn run_codegen(check: bool, names: &[String]) -> Result<ExitCode> {
     let apis = select(names)?;
-    let root = codegen::workspace_root();
-    let generated = codegen::generate_all(&root, apis)?;
+    let mode = if check {
+        codegen::Mode::Check
+    } else {
+        codegen::Mode::Write
+    };
+    let outcome = codegen::run(&codegen::workspace_root(), apis, mode)?;
     if check {
-        let stale = codegen::stale(&root, &generated);
-        for s in &stale {
+        for s in &outcome.stale {
             eprintln!("stale: {}\n{}", s.path, codegen::abbreviate(&s.diff, 200));
         }
-        if !stale.is_empty() {
+        if !outcome.stale.is_empty() {
             eprintln!(
                 "generated/ is stale ({} file(s)): run `cargo xtask codegen` and commit the result with the spec change",
-                stale.len()
+                outcome.stale.len()
             );
             return Ok(ExitCode::FAILURE);
         }
-        println!("generated/ is up to date ({} APIs)", generated.len());
+        println!(
+            "generated/ is up to date ({} APIs)",
+            outcome.generated.len()
+        );
         return Ok(ExitCode::SUCCESS);
     }
-    let report = codegen::write(&root, &generated)?;
-    for g in &generated {
+    for g in &outcome.generated {
         let bytes: usize = g.files.iter().map(|f| f.contents.len()).sum();
-        let changed = report
+        let written = outcome
+            .written
             .iter()
             .filter(|(path, status)| {
                 *status == codegen::WriteStatus::Written && g.files.iter().any(|f| &f.path == path)
             })
             .count();
-        let status = if changed == 0 {
-            "unchanged".to_string()
-        } else {
-            format!("{changed} file(s) written")
+        let status = match written {
+            0 => "unchanged".to_string(),
+            n => format!("{n} file(s) written"),
         };
         println!(
             "{:<22} {:>3} operation(s) {:>4} types {:>8} bytes  {status}  ({} ms)",

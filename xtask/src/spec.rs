@@ -64,7 +64,13 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Spec> {
         bail!("{shown}:1: the file is empty; expected an OpenAPI 3.0.x document");
     }
     let value: Value = serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
-        Some(loc) => anyhow::anyhow!("{shown}:{}:{}: invalid YAML: {e}", loc.line(), loc.column()),
+        Some(loc) => {
+            let (line, column) = (loc.line(), loc.column());
+            let message = e.to_string();
+            let suffix = format!(" at line {line} column {column}");
+            let message = message.strip_suffix(&suffix).unwrap_or(&message);
+            anyhow::anyhow!("{shown}:{line}:{column}: invalid YAML: {message}")
+        }
         None => anyhow::anyhow!("{shown}: invalid YAML: {e}"),
     })?;
     check_version(path, &value)?;
