@@ -169,7 +169,7 @@ pub fn generate_code(spec: &Spec, settings: &Settings) -> Result<Code> {
             spec.path.display()
         )
     })?;
-    crate::harden::apply(&mut file, spec);
+    crate::harden::apply(&mut file, spec)?;
     let text = prettyplease::unparse(&file);
     Ok(Code { file, text })
 }
@@ -311,7 +311,7 @@ fn render_lib(api: &Api, spec: &Spec, code: &str) -> String {
         let method = op
             .operation_id
             .as_deref()
-            .map(to_snake_case)
+            .map(method_name)
             .unwrap_or_default();
         let summary = operation.summary.as_deref().unwrap_or("");
         let deprecated = if operation.deprecated {
@@ -390,7 +390,7 @@ fn render_manifest(api: &Api, spec: &Spec, code: &str) -> String {
 
 /// `UpdateOrganization` / `update-organization` to `update_organization`,
 /// the way progenitor names methods.
-fn to_snake_case(id: &str) -> String {
+pub fn method_name(id: &str) -> String {
     let mut out = String::new();
     let mut prev_lower = false;
     for c in id.chars() {
@@ -491,12 +491,12 @@ pub fn abbreviate(diff: &str, max_lines: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::to_snake_case;
+    use super::method_name;
 
     #[test]
     fn snake_case_matches_progenitor_names() {
-        assert_eq!(to_snake_case("UpdateOrganization"), "update_organization");
-        assert_eq!(to_snake_case("update-organization"), "update_organization");
-        assert_eq!(to_snake_case("listV2Items"), "list_v2_items");
+        assert_eq!(method_name("UpdateOrganization"), "update_organization");
+        assert_eq!(method_name("update-organization"), "update_organization");
+        assert_eq!(method_name("listV2Items"), "list_v2_items");
     }
 }

@@ -54,7 +54,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -67,12 +66,18 @@ pub mod types {
         Astro,
         #[serde(rename = "OBSERVE")]
         Observe,
+        /// A value this client does not know: the vendor added it after
+        /// the spec was written. Kept exactly as received, and sent back
+        /// as is.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for AstronomerProduct {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Astro => f.write_str("ASTRO"),
                 Self::Observe => f.write_str("OBSERVE"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -145,12 +150,8 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Error {
         ///Present on 400 responses caused by request validation; one entry per rejected field.
-        #[serde(
-            rename = "fieldErrors",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub field_errors: ::std::vec::Vec<FieldValidationError>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub field_errors: ::std::option::Option<::std::vec::Vec<FieldValidationError>>,
         ///What went wrong, for people.
         pub message: ::std::string::String,
         ///Identifier of the request; quote it to Astronomer support.
@@ -187,12 +188,10 @@ pub mod types {
         #[serde(rename = "createdAt")]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Login methods users of this domain must use.
-        #[serde(
-            rename = "enforcedLogins",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub enforced_logins: ::std::vec::Vec<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub enforced_logins: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///Identifier of the managed domain.
         pub id: ::std::string::String,
         ///The domain name.
@@ -215,7 +214,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -228,12 +226,18 @@ pub mod types {
         Pending,
         #[serde(rename = "VERIFIED")]
         Verified,
+        /// A value this client does not know: the vendor added it after
+        /// the spec was written. Kept exactly as received, and sent back
+        /// as is.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for ManagedDomainStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Pending => f.write_str("PENDING"),
                 Self::Verified => f.write_str("VERIFIED"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -288,12 +292,8 @@ pub mod types {
         #[serde(rename = "isScimEnabled")]
         pub is_scim_enabled: bool,
         ///Email domains the Organization has claimed.
-        #[serde(
-            rename = "managedDomains",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub managed_domains: ::std::vec::Vec<ManagedDomain>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub managed_domains: ::std::option::Option<::std::vec::Vec<ManagedDomain>>,
         ///Display name of the Organization.
         pub name: ::std::string::String,
         #[serde(
@@ -304,12 +304,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product: ::std::option::Option<Product>,
         ///The product plans the Organization is subscribed to.
-        #[serde(
-            rename = "productPlans",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub product_plans: ::std::vec::Vec<ProductPlan>,
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub product_plans: ::std::option::Option<::std::vec::Vec<ProductPlan>>,
         ///Whether new Deployments are restricted to dedicated clusters.
         #[serde(rename = "shouldEnforceDedicatedClusters")]
         pub should_enforce_dedicated_clusters: bool,
@@ -341,7 +337,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -356,6 +351,11 @@ pub mod types {
         Inactive,
         #[serde(rename = "SUSPENDED")]
         Suspended,
+        /// A value this client does not know: the vendor added it after
+        /// the spec was written. Kept exactly as received, and sent back
+        /// as is.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for OrganizationStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -363,6 +363,7 @@ pub mod types {
                 Self::Active => f.write_str("ACTIVE"),
                 Self::Inactive => f.write_str("INACTIVE"),
                 Self::Suspended => f.write_str("SUSPENDED"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -400,7 +401,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -421,6 +421,11 @@ pub mod types {
         GcpMarketplace,
         #[serde(rename = "SNOWFLAKE_MARKETPLACE")]
         SnowflakeMarketplace,
+        /// A value this client does not know: the vendor added it after
+        /// the spec was written. Kept exactly as received, and sent back
+        /// as is.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PaymentMethod {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -431,6 +436,7 @@ pub mod types {
                 Self::AzureMarketplace => f.write_str("AZURE_MARKETPLACE"),
                 Self::GcpMarketplace => f.write_str("GCP_MARKETPLACE"),
                 Self::SnowflakeMarketplace => f.write_str("SNOWFLAKE_MARKETPLACE"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -471,7 +477,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -484,12 +489,18 @@ pub mod types {
         Hosted,
         #[serde(rename = "HYBRID")]
         Hybrid,
+        /// A value this client does not know: the vendor added it after
+        /// the spec was written. Kept exactly as received, and sent back
+        /// as is.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for Product {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Hosted => f.write_str("HOSTED"),
                 Self::Hybrid => f.write_str("HYBRID"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -546,7 +557,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -559,12 +569,18 @@ pub mod types {
         Servicekey,
         #[serde(rename = "USER")]
         User,
+        /// A value this client does not know: the vendor added it after
+        /// the spec was written. Kept exactly as received, and sent back
+        /// as is.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SubjectType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Servicekey => f.write_str("SERVICEKEY"),
                 Self::User => f.write_str("USER"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -601,7 +617,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -650,6 +665,11 @@ pub mod types {
         TrialV2,
         #[serde(rename = "ENTERPRISE_BUSINESS_CRITICAL")]
         EnterpriseBusinessCritical,
+        /// A value this client does not know: the vendor added it after
+        /// the spec was written. Kept exactly as received, and sent back
+        /// as is.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for SupportPlan {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -676,6 +696,7 @@ pub mod types {
                 Self::EnterpriseBusinessCritical => {
                     f.write_str("ENTERPRISE_BUSINESS_CRITICAL")
                 }
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -952,7 +973,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Error {
             field_errors: ::std::result::Result<
-                ::std::vec::Vec<super::FieldValidationError>,
+                ::std::option::Option<::std::vec::Vec<super::FieldValidationError>>,
                 ::std::string::String,
             >,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -975,7 +996,9 @@ pub mod types {
         impl Error {
             pub fn field_errors<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::FieldValidationError>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::FieldValidationError>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.field_errors = value
@@ -1127,7 +1150,7 @@ pub mod types {
                 ::std::string::String,
             >,
             enforced_logins: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1175,7 +1198,9 @@ pub mod types {
             }
             pub fn enforced_logins<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.enforced_logins = value
@@ -1298,7 +1323,7 @@ pub mod types {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             is_scim_enabled: ::std::result::Result<bool, ::std::string::String>,
             managed_domains: ::std::result::Result<
-                ::std::vec::Vec<super::ManagedDomain>,
+                ::std::option::Option<::std::vec::Vec<super::ManagedDomain>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1311,7 +1336,7 @@ pub mod types {
                 ::std::string::String,
             >,
             product_plans: ::std::result::Result<
-                ::std::vec::Vec<super::ProductPlan>,
+                ::std::option::Option<::std::vec::Vec<super::ProductPlan>>,
                 ::std::string::String,
             >,
             should_enforce_dedicated_clusters: ::std::result::Result<
@@ -1446,7 +1471,9 @@ pub mod types {
             }
             pub fn managed_domains<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ManagedDomain>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ManagedDomain>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.managed_domains = value
@@ -1498,7 +1525,9 @@ pub mod types {
             }
             pub fn product_plans<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ProductPlan>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ProductPlan>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.product_plans = value
@@ -2073,83 +2102,60 @@ pub mod builder {
         ///Sends a `POST` request to `/organizations/{organizationId}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Organization>, Error<types::Error>> {
-            let Self { client, organization_id, body } = self;
-            let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UpdateOrganizationRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/organizations/{}", client.baseurl, encode_path(& organization_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_organization",
+        ) -> Result<
+            ResponseValue<types::Organization>,
+            crate::errors::ApiError<types::Error>,
+        > {
+            const OPERATION: crate::errors::Operation = crate::errors::Operation {
+                id: "update_organization",
+                method: "POST",
+                path: "/organizations/{organizationId}",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = async move {
+                let Self { client, organization_id, body } = self;
+                let organization_id = organization_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::UpdateOrganizationRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/organizations/{}", client.baseurl, encode_path(& organization_id
+                    .to_string()),
+                );
+                #[allow(unused_mut)]
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "update_organization",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                Ok::<_, Error<types::Error>>(response)
+            }
+                .await
+                .map_err(|e| crate::errors::ApiError::from_progenitor(OPERATION, e))?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => crate::errors::success_json(OPERATION, response).await,
+                400u16 => Err(crate::errors::documented(OPERATION, response).await),
+                401u16 => Err(crate::errors::documented(OPERATION, response).await),
+                403u16 => Err(crate::errors::documented(OPERATION, response).await),
+                404u16 => Err(crate::errors::documented(OPERATION, response).await),
+                500u16 => Err(crate::errors::documented(OPERATION, response).await),
+                _ => Err(crate::errors::undocumented(OPERATION, response).await),
             }
         }
     }
@@ -2158,3 +2164,422 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Errors of the generated operations.
+///
+/// progenitor's own `Error` loses the status when a body is not JSON, puts
+/// whole bodies in `Display`, and turns undocumented statuses into an opaque
+/// response. [`ApiError`] keeps what a caller needs instead: the operation,
+/// the status, the headers that matter, the typed error body when it parses
+/// and otherwise a short excerpt of the raw body. Its `Display` is one line.
+///
+/// This module is written into every generated crate by `cargo xtask
+/// codegen` (template: `xtask/templates/errors.rs`).
+pub mod errors {
+    use std::fmt;
+    use progenitor_client::ResponseValue;
+    use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
+    /// At most this many bytes of an unparsed body are kept, for diagnosis.
+    pub const EXCERPT_LIMIT: usize = 256;
+    /// Error bodies are read up to this size; the rest is not downloaded.
+    pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+    /// Response headers an error keeps: error codes, request ids for support
+    /// tickets, and what a retry needs. Nothing else, so nothing sensitive.
+    pub const KEPT_HEADERS: &[&str] = &[
+        "x-cloud-error-codes",
+        "x-request-id",
+        "request-id",
+        "x-amzn-requestid",
+        "retry-after",
+        "content-type",
+    ];
+    /// The operation an error came from: its id and its path template (never
+    /// the URL, which holds identifiers).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub struct Operation {
+        /// The operation's Rust name, e.g. `update_organization`.
+        pub id: &'static str,
+        /// The HTTP method, e.g. `PUT`.
+        pub method: &'static str,
+        /// The path template, e.g. `/organizations/{organization_id}`.
+        pub path: &'static str,
+    }
+    impl fmt::Display for Operation {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "{} {}", self.method, self.path)
+        }
+    }
+    /// What kind of failure an [`ApiError`] is.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorKind {
+        /// The request could not be built (a parameter missing or invalid);
+        /// nothing was sent.
+        InvalidRequest,
+        /// Connecting, sending or receiving failed or timed out; there may be
+        /// no status.
+        Transport,
+        /// The server answered with an error status the spec documents.
+        Documented,
+        /// The server answered with a status the spec does not list.
+        Undocumented,
+        /// A success status whose body does not match the documented schema.
+        InvalidBody,
+    }
+    /// A failed operation, with the facts of the response when there was one.
+    pub struct ApiError<E> {
+        kind: ErrorKind,
+        operation: Operation,
+        status: Option<StatusCode>,
+        headers: HeaderMap,
+        body: Option<E>,
+        codes: Vec<String>,
+        excerpt: Option<String>,
+        detail: Option<String>,
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    }
+    impl<E> ApiError<E> {
+        /// What kind of failure this is.
+        pub fn kind(&self) -> ErrorKind {
+            self.kind
+        }
+        /// The operation that failed.
+        pub fn operation(&self) -> Operation {
+            self.operation
+        }
+        /// The HTTP status, when the server answered.
+        pub fn status(&self) -> Option<StatusCode> {
+            self.status
+        }
+        /// The response headers kept (see [`KEPT_HEADERS`]).
+        pub fn headers(&self) -> &HeaderMap {
+            &self.headers
+        }
+        /// The values of one kept header, split on commas: `x-cloud-error-codes`
+        /// may list several codes.
+        pub fn header_values(&self, name: &str) -> Vec<&str> {
+            self.headers
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .collect()
+        }
+        /// The vendor's error codes: from the `x-cloud-error-codes` header, then
+        /// every `code` field of the body, without duplicates.
+        pub fn error_codes(&self) -> &[String] {
+            &self.codes
+        }
+        /// The typed error body, when the body parsed as the documented schema.
+        pub fn body(&self) -> Option<&E> {
+            self.body.as_ref()
+        }
+        /// Takes the typed error body out.
+        pub fn into_body(self) -> Option<E> {
+            self.body
+        }
+        /// The start of a body that did not parse (at most [`EXCERPT_LIMIT`]
+        /// bytes, control characters replaced).
+        pub fn body_excerpt(&self) -> Option<&str> {
+            self.excerpt.as_deref()
+        }
+        /// Why the request could not be built, or why the body did not parse.
+        pub fn detail(&self) -> Option<&str> {
+            self.detail.as_deref()
+        }
+        /// True when retrying the same request may succeed: transport failures
+        /// and 408, 429, 502, 503, 504. Whether it is safe to retry (the method
+        /// is idempotent) is the caller's call.
+        pub fn is_transient(&self) -> bool {
+            match self.kind {
+                ErrorKind::Transport => true,
+                _ => {
+                    self.status
+                        .is_some_and(|s| {
+                            matches!(s.as_u16(), 408 | 429 | 502 | 503 | 504)
+                        })
+                }
+            }
+        }
+        /// True when the failure is a timeout.
+        pub fn is_timeout(&self) -> bool {
+            self.source
+                .as_deref()
+                .and_then(|e| e.downcast_ref::<reqwest::Error>())
+                .is_some_and(reqwest::Error::is_timeout)
+        }
+        fn new(kind: ErrorKind, operation: Operation) -> Self {
+            Self {
+                kind,
+                operation,
+                status: None,
+                headers: HeaderMap::new(),
+                body: None,
+                codes: Vec::new(),
+                excerpt: None,
+                detail: None,
+                source: None,
+            }
+        }
+        fn transport(operation: Operation, error: reqwest::Error) -> Self {
+            let mut out = Self::new(ErrorKind::Transport, operation);
+            out.status = error.status();
+            out.source = Some(Box::new(error.without_url()));
+            out
+        }
+        /// Converts progenitor's error for the steps before a response arrives
+        /// (building the request, sending it, hooks).
+        pub fn from_progenitor(
+            operation: Operation,
+            error: progenitor_client::Error<E>,
+        ) -> Self {
+            use progenitor_client::Error as P;
+            match error {
+                P::InvalidRequest(message) | P::Custom(message) => {
+                    let mut out = Self::new(ErrorKind::InvalidRequest, operation);
+                    out.detail = Some(message);
+                    out
+                }
+                P::CommunicationError(e)
+                | P::ResponseBodyError(e)
+                | P::InvalidUpgrade(e) => Self::transport(operation, e),
+                P::ErrorResponse(value) => {
+                    let mut out = Self::new(ErrorKind::Documented, operation);
+                    out.status = Some(value.status());
+                    out.headers = kept_headers(value.headers());
+                    out.body = Some(value.into_inner());
+                    out
+                }
+                P::InvalidResponsePayload(bytes, e) => {
+                    let mut out = Self::new(ErrorKind::InvalidBody, operation);
+                    out.excerpt = Some(excerpt(&bytes));
+                    out.detail = Some(e.to_string());
+                    out
+                }
+                P::UnexpectedResponse(response) => {
+                    let mut out = Self::new(ErrorKind::Undocumented, operation);
+                    out.status = Some(response.status());
+                    out.headers = kept_headers(response.headers());
+                    out
+                }
+            }
+        }
+    }
+    impl<E> fmt::Display for ApiError<E> {
+        /// One line: operation, what happened, status, error codes. Never a
+        /// body, a URL or a header value other than the codes.
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "{}: ", self.operation)?;
+            match self.kind {
+                ErrorKind::InvalidRequest => f.write_str("invalid request")?,
+                ErrorKind::Transport if self.is_timeout() => f.write_str("timed out")?,
+                ErrorKind::Transport => f.write_str("request failed")?,
+                ErrorKind::Documented => f.write_str("error response")?,
+                ErrorKind::Undocumented => f.write_str("undocumented response")?,
+                ErrorKind::InvalidBody => {
+                    f.write_str("response body does not match the spec")?
+                }
+            }
+            if let Some(status) = self.status {
+                write!(f, " {status}")?;
+            }
+            if !self.codes.is_empty() {
+                write!(f, " [{}]", self.codes.join(", "))?;
+            }
+            if self.kind == ErrorKind::InvalidRequest && let Some(detail) = &self.detail
+            {
+                write!(f, ": {detail}")?;
+            }
+            Ok(())
+        }
+    }
+    impl<E> fmt::Debug for ApiError<E> {
+        /// Like `Display`, plus the kept headers and the excerpt: bounded, and
+        /// without the typed body (which `body()` gives).
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("ApiError")
+                .field("kind", &self.kind)
+                .field("operation", &self.operation)
+                .field("status", &self.status)
+                .field("error_codes", &self.codes)
+                .field("headers", &self.headers)
+                .field("has_typed_body", &self.body.is_some())
+                .field("body_excerpt", &self.excerpt)
+                .field("detail", &self.detail)
+                .finish()
+        }
+    }
+    impl<E> std::error::Error for ApiError<E> {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        }
+    }
+    /// Decodes a documented success response with a JSON body.
+    pub async fn success_json<T, E>(
+        operation: Operation,
+        response: reqwest::Response,
+    ) -> Result<ResponseValue<T>, ApiError<E>>
+    where
+        T: serde::de::DeserializeOwned,
+    {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| ApiError::transport(operation, e))?;
+        match serde_json::from_slice::<T>(&bytes) {
+            Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+            Err(e) => {
+                let mut out = ApiError::new(ErrorKind::InvalidBody, operation);
+                out.status = Some(status);
+                out.headers = kept_headers(&headers);
+                out.excerpt = Some(excerpt(&bytes));
+                out.detail = Some(e.to_string());
+                Err(out)
+            }
+        }
+    }
+    /// Decodes a documented success response into one variant of the
+    /// operation's success type (for operations whose statuses have different
+    /// schemas): the status, not guesswork, picks the variant.
+    pub async fn success_json_as<V, T, E>(
+        operation: Operation,
+        response: reqwest::Response,
+        variant: fn(V) -> T,
+    ) -> Result<ResponseValue<T>, ApiError<E>>
+    where
+        V: serde::de::DeserializeOwned,
+    {
+        let value = success_json::<V, E>(operation, response).await?;
+        let status = value.status();
+        let headers = value.headers().clone();
+        Ok(ResponseValue::new(variant(value.into_inner()), status, headers))
+    }
+    /// Builds the error for a status the spec documents as an error.
+    pub async fn documented<E>(
+        operation: Operation,
+        response: reqwest::Response,
+    ) -> ApiError<E>
+    where
+        E: serde::de::DeserializeOwned,
+    {
+        error_from_response(ErrorKind::Documented, operation, response).await
+    }
+    /// Builds the error for a status the spec does not list. Undocumented
+    /// errors often still carry the API's usual error body, so it is tried.
+    pub async fn undocumented<E>(
+        operation: Operation,
+        response: reqwest::Response,
+    ) -> ApiError<E>
+    where
+        E: serde::de::DeserializeOwned,
+    {
+        error_from_response(ErrorKind::Undocumented, operation, response).await
+    }
+    async fn error_from_response<E>(
+        kind: ErrorKind,
+        operation: Operation,
+        mut response: reqwest::Response,
+    ) -> ApiError<E>
+    where
+        E: serde::de::DeserializeOwned,
+    {
+        let mut out = ApiError::new(kind, operation);
+        out.status = Some(response.status());
+        out.headers = kept_headers(response.headers());
+        let mut bytes = Vec::new();
+        let mut complete = true;
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = ERROR_BODY_LIMIT.saturating_sub(bytes.len());
+                    bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    if chunk.len() > room {
+                        complete = false;
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    complete = false;
+                    out.detail = Some(
+                        format!("reading the body failed: {}", e.without_url()),
+                    );
+                    break;
+                }
+            }
+        }
+        let parsed = if complete {
+            serde_json::from_slice::<serde_json::Value>(&bytes).ok()
+        } else {
+            None
+        };
+        out.codes = out
+            .header_values("x-cloud-error-codes")
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        if let Some(value) = parsed {
+            collect_codes(&value, &mut out.codes);
+            match serde_json::from_value::<E>(value) {
+                Ok(body) => out.body = Some(body),
+                Err(e) => out.detail = Some(e.to_string()),
+            }
+        }
+        if out.body.is_none() && !bytes.is_empty() {
+            out.excerpt = Some(excerpt(&bytes));
+        }
+        out
+    }
+    /// Every string under a `code` key, in document order, once each.
+    fn collect_codes(value: &serde_json::Value, codes: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, child) in map {
+                    match child {
+                        serde_json::Value::String(code) if key == "code" => {
+                            if !codes.contains(code) {
+                                codes.push(code.clone());
+                            }
+                        }
+                        _ => collect_codes(child, codes),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                items.iter().for_each(|v| collect_codes(v, codes))
+            }
+            _ => {}
+        }
+    }
+    fn kept_headers(headers: &HeaderMap) -> HeaderMap {
+        let mut out = HeaderMap::new();
+        for name in KEPT_HEADERS {
+            for value in headers.get_all(*name) {
+                if let Ok(name) = reqwest::header::HeaderName::from_bytes(
+                    name.as_bytes(),
+                ) {
+                    out.append(name, value.clone());
+                }
+            }
+        }
+        out
+    }
+    /// The first [`EXCERPT_LIMIT`] bytes as text, cut on a character boundary,
+    /// control characters replaced so the excerpt stays on one line.
+    fn excerpt(bytes: &[u8]) -> String {
+        let text = String::from_utf8_lossy(&bytes[..bytes.len().min(EXCERPT_LIMIT)]);
+        let mut out: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        if bytes.len() > EXCERPT_LIMIT {
+            out.push('…');
+        }
+        out
+    }
+}
+pub use errors::{ApiError, ErrorKind};
