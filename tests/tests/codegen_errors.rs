@@ -35,10 +35,13 @@ macro_rules! bad_spec {
 bad_spec!(openapi_3_1_is_refused, "openapi-3-1.yaml");
 bad_spec!(swagger_2_is_refused, "swagger-2.yaml");
 bad_spec!(missing_operation_id, "missing-operation-id.yaml");
-bad_spec!(mixed_success_schemas, "mixed-success-schemas.yaml");
 bad_spec!(
-    bodyless_error_beside_bodied,
-    "bodyless-error-beside-bodied.yaml"
+    success_body_beside_no_body,
+    "success-body-beside-no-body.yaml"
+);
+bad_spec!(
+    json_error_beside_text_error,
+    "json-error-beside-text-error.yaml"
 );
 bad_spec!(invalid_yaml, "invalid-yaml.yaml");
 bad_spec!(dangling_ref, "dangling-ref.yaml");

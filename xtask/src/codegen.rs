@@ -162,14 +162,18 @@ pub struct Code {
 /// Runs progenitor and our passes on a loaded spec: the part shared by the
 /// xtask, the tests and the benchmarks.
 pub fn generate_code(spec: &Spec, settings: &Settings) -> Result<Code> {
-    let tokens = run_progenitor(spec, settings)?;
+    let shown = spec.path.display().to_string();
+    let mut normalised = spec.clone();
+    let facts = crate::normalise::normalise(&mut normalised.openapi, &shown)?;
+    spec::check_shapes(&spec.path, &normalised.openapi)?;
+    let tokens = run_progenitor(&normalised, settings)?;
     let mut file: syn::File = syn::parse2(tokens).with_context(|| {
         format!(
             "{}: progenitor produced code that does not parse as Rust",
             spec.path.display()
         )
     })?;
-    crate::harden::apply(&mut file, spec)?;
+    crate::harden::apply(&mut file, spec, &facts)?;
     let text = prettyplease::unparse(&file);
     Ok(Code { file, text })
 }

@@ -23,6 +23,7 @@ use quote::{ToTokens, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Attribute, Expr, Fields, Item, ItemMod, Type, parse_quote};
 
+use crate::normalise::Normalised;
 use crate::spec::{self, Spec};
 
 /// The errors module written into every generated crate.
@@ -38,7 +39,7 @@ struct OperationFacts {
 }
 
 /// Applies every pass to a generated file.
-pub fn apply(file: &mut syn::File, spec: &Spec) -> Result<()> {
+pub fn apply(file: &mut syn::File, spec: &Spec, normalised: &Normalised) -> Result<()> {
     let shown = spec.path.display().to_string();
     let types = types_module(file).with_context(|| format!("{shown}: no `types` module"))?;
     open_enums(types);
@@ -46,7 +47,11 @@ pub fn apply(file: &mut syn::File, spec: &Spec) -> Result<()> {
     clearable_builders(types, &changed);
 
     let facts = operation_facts(spec);
-    rewrite_sends(file, &facts).with_context(|| format!("{shown}: rewriting operations"))?;
+    let types_snapshot: Vec<Item> = types.clone();
+    let unions = union_variants(types_snapshot.iter(), normalised)
+        .with_context(|| format!("{shown}: synthesised response unions"))?;
+    rewrite_sends(file, &facts, &unions)
+        .with_context(|| format!("{shown}: rewriting operations"))?;
     deprecate(file, &facts, &spec.openapi.info.title);
     add_errors_module(file).with_context(|| format!("{shown}: errors template"))?;
     Ok(())
@@ -297,20 +302,25 @@ fn wrap_generic_args_in_option(args: &mut syn::PathArguments) {
 ///
 /// ```text
 /// pub async fn send(self) -> Result<ResponseValue<T>, crate::ApiError<E>> {
-///     const OPERATION: crate::errors::Operation = ..;
+///     const OPERATION: errors::Operation = ..;
 ///     let response = async move { /* progenitor's request code */ Ok(response) }
 ///         .await
 ///         .map_err(|e| crate::ApiError::from_progenitor(OPERATION, e))?;
 ///     match response.status().as_u16() {
-///         200u16 => crate::errors::success_json(OPERATION, response).await,
-///         404u16 => Err(crate::errors::documented(OPERATION, response).await),
-///         _ => Err(crate::errors::undocumented(OPERATION, response).await),
+///         200u16 => errors::success_json(OPERATION, response).await,
+///         404u16 => Err(errors::documented(OPERATION, response).await),
+///         _ => Err(errors::undocumented(OPERATION, response).await),
 ///     }
 /// }
 /// ```
-fn rewrite_sends(file: &mut syn::File, facts: &BTreeMap<String, OperationFacts>) -> Result<()> {
+fn rewrite_sends(
+    file: &mut syn::File,
+    facts: &BTreeMap<String, OperationFacts>,
+    unions: &UnionVariants,
+) -> Result<()> {
     let mut pass = RewriteSends {
         facts,
+        unions,
         rewritten: 0,
         error: None,
     };
@@ -330,6 +340,7 @@ fn rewrite_sends(file: &mut syn::File, facts: &BTreeMap<String, OperationFacts>)
 
 struct RewriteSends<'a> {
     facts: &'a BTreeMap<String, OperationFacts>,
+    unions: &'a UnionVariants,
     rewritten: usize,
     error: Option<anyhow::Error>,
 }
@@ -345,7 +356,7 @@ impl VisitMut for RewriteSends<'_> {
         }) else {
             return;
         };
-        match rewrite_send(f, self.facts) {
+        match rewrite_send(f, self.facts, self.unions) {
             Ok(true) => self.rewritten += 1,
             Ok(false) => {}
             Err(e) => self.error = Some(e),
@@ -353,7 +364,11 @@ impl VisitMut for RewriteSends<'_> {
     }
 }
 
-fn rewrite_send(f: &mut syn::ImplItemFn, facts: &BTreeMap<String, OperationFacts>) -> Result<bool> {
+fn rewrite_send(
+    f: &mut syn::ImplItemFn,
+    facts: &BTreeMap<String, OperationFacts>,
+    unions: &UnionVariants,
+) -> Result<bool> {
     let Some(syn::Stmt::Expr(Expr::Match(status_match), None)) = f.block.stmts.pop() else {
         return Ok(false);
     };
@@ -398,36 +413,50 @@ fn rewrite_send(f: &mut syn::ImplItemFn, facts: &BTreeMap<String, OperationFacts
     for arm in status_match.arms {
         let body = arm.body.to_token_stream().to_string().replace(' ', "");
         let pat = &arm.pat;
-        let new_body: Expr = match body.as_str() {
-            "ResponseValue::from_response(response).await" => {
-                parse_quote!(crate::errors::success_json(OPERATION, response).await)
-            }
-            "{ResponseValue::from_response(response).await}" => {
-                parse_quote!(crate::errors::success_json(OPERATION, response).await)
-            }
-            "Ok(ResponseValue::empty(response))"
-            | "{Ok(ResponseValue::empty(response))}"
-            | "Ok(ResponseValue::stream(response))"
-            | "{Ok(ResponseValue::stream(response))}" => *arm.body.clone(),
-            "{Err(Error::ErrorResponse(ResponseValue::from_response(response).await?,))}"
-            | "{Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))}"
-            | "{Err(Error::ErrorResponse(ResponseValue::empty(response)))}"
-            | "Err(Error::ErrorResponse(ResponseValue::empty(response)))" => {
-                parse_quote!(Err(crate::errors::documented(OPERATION, response).await))
-            }
-            "Err(Error::UnexpectedResponse(response))" => {
-                parse_quote!(Err(crate::errors::undocumented(OPERATION, response).await))
-            }
-            other => bail!("`{id}`: unrecognised response handling `{other}`"),
+        let pat_key = pat.to_token_stream().to_string().replace(' ', "");
+        let variant = unions.get(&(id.clone(), pat_key));
+        let new_body: Expr = match (body.as_str(), variant) {
+            (
+                "ResponseValue::from_response(response).await"
+                | "{ResponseValue::from_response(response).await}",
+                Some(variant),
+            ) => parse_quote!(errors::success_json_as(OPERATION, response, #variant).await),
+            (
+                "{Err(Error::ErrorResponse(ResponseValue::from_response(response).await?,))}"
+                | "{Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))}",
+                Some(variant),
+            ) => parse_quote!(Err(errors::documented_as(OPERATION, response, #variant).await)),
+            (body, _) => match body {
+                "ResponseValue::from_response(response).await" => {
+                    parse_quote!(errors::success_json(OPERATION, response).await)
+                }
+                "{ResponseValue::from_response(response).await}" => {
+                    parse_quote!(errors::success_json(OPERATION, response).await)
+                }
+                "Ok(ResponseValue::empty(response))"
+                | "{Ok(ResponseValue::empty(response))}"
+                | "Ok(ResponseValue::stream(response))"
+                | "{Ok(ResponseValue::stream(response))}" => *arm.body.clone(),
+                "{Err(Error::ErrorResponse(ResponseValue::from_response(response).await?,))}"
+                | "{Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))}"
+                | "{Err(Error::ErrorResponse(ResponseValue::empty(response)))}"
+                | "Err(Error::ErrorResponse(ResponseValue::empty(response)))" => {
+                    parse_quote!(Err(errors::documented(OPERATION, response).await))
+                }
+                "Err(Error::UnexpectedResponse(response))" => {
+                    parse_quote!(Err(errors::undocumented(OPERATION, response).await))
+                }
+                other => bail!("`{id}`: unrecognised response handling `{other}`"),
+            },
         };
         arms.push(quote!(#pat => #new_body,));
     }
 
     let method = &fact.method;
     let path = &fact.path;
-    f.sig.output = parse_quote!(-> Result<#ok_ty, crate::errors::ApiError<#err_ty>>);
+    f.sig.output = parse_quote!(-> Result<#ok_ty, errors::ApiError<#err_ty>>);
     f.block = parse_quote!({
-        const OPERATION: crate::errors::Operation = crate::errors::Operation {
+        const OPERATION: errors::Operation = errors::Operation {
             id: #id,
             method: #method,
             path: #path,
@@ -437,7 +466,7 @@ fn rewrite_send(f: &mut syn::ImplItemFn, facts: &BTreeMap<String, OperationFacts
             Ok::<_, Error<#err_ty>>(response)
         }
         .await
-        .map_err(|e| crate::errors::ApiError::from_progenitor(OPERATION, e))?;
+        .map_err(|e| errors::ApiError::from_progenitor(OPERATION, e))?;
         match response.status().as_u16() {
             #(#arms)*
         }
@@ -506,6 +535,57 @@ fn generic_args(ty: &Type, name: &str) -> Option<Vec<Type>> {
         .collect()
 }
 
+/// `(method, status pattern)` to the path of the union variant to decode into.
+type UnionVariants = BTreeMap<(String, String), syn::Path>;
+
+/// Finds, for each status normalisation mapped to a union, the variant of
+/// typify's enum that holds that status's schema. typify names variants
+/// after their payload types but prunes common prefixes, so the variant is
+/// found by its payload type, not by its name.
+fn union_variants<'a>(
+    types: impl Iterator<Item = &'a Item> + Clone,
+    normalised: &Normalised,
+) -> Result<UnionVariants> {
+    let mut out = UnionVariants::new();
+    for arm in &normalised.union_arms {
+        let union = types
+            .clone()
+            .find_map(|item| match item {
+                Item::Enum(e) if loose(&e.ident.to_string()) == loose(&arm.union) => Some(e),
+                _ => None,
+            })
+            .with_context(|| format!("no enum generated for `{}`", arm.union))?;
+        let schema = arm.schema.rsplit('/').next().unwrap_or_default();
+        let variant = union
+            .variants
+            .iter()
+            .find(|v| match &v.fields {
+                Fields::Unnamed(f) if f.unnamed.len() == 1 => f
+                    .unnamed
+                    .first()
+                    .map(|field| field.ty.to_token_stream().to_string())
+                    .and_then(|ty| ty.rsplit("::").next().map(|t| loose(t) == loose(schema)))
+                    .unwrap_or(false),
+                _ => false,
+            })
+            .with_context(|| format!("no variant of `{}` holds `{schema}`", union.ident))?;
+        let (union_ident, variant_ident) = (&union.ident, &variant.ident);
+        out.insert(
+            (arm.method.clone(), arm.pattern.clone()),
+            parse_quote!(types::#union_ident::#variant_ident),
+        );
+    }
+    Ok(out)
+}
+
+/// Lower-case letters and digits only, to compare schema and Rust names.
+fn loose(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 // ---------------------------------------------------------------------------
 // Deprecation
 
@@ -561,5 +641,24 @@ fn add_errors_module(file: &mut syn::File) -> Result<()> {
     file.items.push(parse_quote! {
         pub use errors::{ApiError, ErrorKind};
     });
+    // Builder-style `send()`s live in `mod builder`; paths stay relative so
+    // the code also works `include!`d into a module (as the tests do).
+    for item in file.items.iter_mut() {
+        if let Item::Mod(ItemMod {
+            ident,
+            content: Some((_, items)),
+            ..
+        }) = item
+            && ident == "builder"
+        {
+            items.insert(
+                0,
+                parse_quote!(
+                    #[allow(unused_imports)]
+                    use super::errors;
+                ),
+            );
+        }
+    }
     Ok(())
 }

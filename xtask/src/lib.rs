@@ -13,4 +13,5 @@
 pub mod catalogue;
 pub mod codegen;
 pub mod harden;
+pub mod normalise;
 pub mod spec;

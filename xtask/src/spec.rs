@@ -189,7 +189,15 @@ fn check_operations(spec: &Spec) -> Result<()> {
             );
         }
         seen.insert(id, op.clone());
-        check_response_shapes(spec, &op, operation)?;
+    }
+    Ok(())
+}
+
+/// Fails with a clear message where progenitor would panic on response
+/// shapes; run on the normalised document (see [`crate::normalise`]).
+pub fn check_shapes(path: &Path, openapi: &OpenAPI) -> Result<()> {
+    for (op, operation) in operations(openapi) {
+        check_response_shapes(path, openapi, &op, operation)?;
     }
     Ok(())
 }
@@ -216,7 +224,8 @@ impl fmt::Display for BodyShape {
 /// responses of an operation share one body shape, and all error responses
 /// another; a `default` response counts in both groups.
 fn check_response_shapes(
-    spec: &Spec,
+    path: &Path,
+    openapi: &OpenAPI,
     op: &OperationRef,
     operation: &openapiv3::Operation,
 ) -> Result<()> {
@@ -229,7 +238,7 @@ fn check_response_shapes(
         .map(|(code, r)| (code.to_string(), r))
         .chain(responses.default.iter().map(|r| ("default".to_string(), r)));
     for (code, response) in all {
-        let shape = response_shape(spec, response, &code);
+        let shape = response_shape(openapi, response, &code);
         let is_default = code == "default";
         let class = code.chars().next();
         if is_default || class == Some('2') {
@@ -248,7 +257,7 @@ fn check_response_shapes(
                 .join("; ");
             bail!(
                 "{}: {op}: its {kind} responses have different bodies ({detail}); progenitor needs one body schema for all {kind} responses of an operation",
-                spec.path.display()
+                path.display()
             );
         }
     }
@@ -256,13 +265,13 @@ fn check_response_shapes(
 }
 
 fn response_shape(
-    spec: &Spec,
+    openapi: &OpenAPI,
     response: &ReferenceOr<openapiv3::Response>,
     code: &str,
 ) -> BodyShape {
     let response = match response {
         ReferenceOr::Item(r) => r,
-        ReferenceOr::Reference { reference } => match resolve_response(&spec.openapi, reference) {
+        ReferenceOr::Reference { reference } => match resolve_response(openapi, reference) {
             Some(r) => r,
             None => return BodyShape::Schema(format!("unresolved {reference}")),
         },

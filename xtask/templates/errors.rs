@@ -325,6 +325,30 @@ where
     error_from_response(ErrorKind::Documented, operation, response).await
 }
 
+/// Builds the error for a documented error status whose schema is one
+/// variant of the operation's error type (see `success_json_as`).
+pub async fn documented_as<V, E>(
+    operation: Operation,
+    response: reqwest::Response,
+    variant: fn(V) -> E,
+) -> ApiError<E>
+where
+    V: serde::de::DeserializeOwned,
+{
+    let error = error_from_response::<V>(ErrorKind::Documented, operation, response).await;
+    ApiError {
+        kind: error.kind,
+        operation: error.operation,
+        status: error.status,
+        headers: error.headers,
+        body: error.body.map(variant),
+        codes: error.codes,
+        excerpt: error.excerpt,
+        detail: error.detail,
+        source: error.source,
+    }
+}
+
 /// Builds the error for a status the spec does not list. Undocumented
 /// errors often still carry the API's usual error body, so it is tried.
 pub async fn undocumented<E>(operation: Operation, response: reqwest::Response) -> ApiError<E>

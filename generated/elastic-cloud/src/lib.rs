@@ -849,6 +849,8 @@ let response = client.update_organization()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    #[allow(unused_imports)]
+    use super::errors;
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -913,9 +915,9 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<types::Organization>,
-            crate::errors::ApiError<types::BasicFailedReply>,
+            errors::ApiError<types::BasicFailedReply>,
         > {
-            const OPERATION: crate::errors::Operation = crate::errors::Operation {
+            const OPERATION: errors::Operation = errors::Operation {
                 id: "update_organization",
                 method: "PUT",
                 path: "/organizations/{organization_id}",
@@ -956,14 +958,14 @@ pub mod builder {
                 Ok::<_, Error<types::BasicFailedReply>>(response)
             }
                 .await
-                .map_err(|e| crate::errors::ApiError::from_progenitor(OPERATION, e))?;
+                .map_err(|e| errors::ApiError::from_progenitor(OPERATION, e))?;
             match response.status().as_u16() {
-                200u16 => crate::errors::success_json(OPERATION, response).await,
-                400u16 => Err(crate::errors::documented(OPERATION, response).await),
-                401u16 => Err(crate::errors::documented(OPERATION, response).await),
-                403u16 => Err(crate::errors::documented(OPERATION, response).await),
-                404u16 => Err(crate::errors::documented(OPERATION, response).await),
-                _ => Err(crate::errors::undocumented(OPERATION, response).await),
+                200u16 => errors::success_json(OPERATION, response).await,
+                400u16 => Err(errors::documented(OPERATION, response).await),
+                401u16 => Err(errors::documented(OPERATION, response).await),
+                403u16 => Err(errors::documented(OPERATION, response).await),
+                404u16 => Err(errors::documented(OPERATION, response).await),
+                _ => Err(errors::undocumented(OPERATION, response).await),
             }
         }
     }
@@ -1275,6 +1277,30 @@ pub mod errors {
         E: serde::de::DeserializeOwned,
     {
         error_from_response(ErrorKind::Documented, operation, response).await
+    }
+    /// Builds the error for a documented error status whose schema is one
+    /// variant of the operation's error type (see `success_json_as`).
+    pub async fn documented_as<V, E>(
+        operation: Operation,
+        response: reqwest::Response,
+        variant: fn(V) -> E,
+    ) -> ApiError<E>
+    where
+        V: serde::de::DeserializeOwned,
+    {
+        let error = error_from_response::<V>(ErrorKind::Documented, operation, response)
+            .await;
+        ApiError {
+            kind: error.kind,
+            operation: error.operation,
+            status: error.status,
+            headers: error.headers,
+            body: error.body.map(variant),
+            codes: error.codes,
+            excerpt: error.excerpt,
+            detail: error.detail,
+            source: error.source,
+        }
     }
     /// Builds the error for a status the spec does not list. Undocumented
     /// errors often still carry the API's usual error body, so it is tried.
