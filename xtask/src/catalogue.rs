@@ -21,6 +21,9 @@ pub struct Settings {
     pub interface: Interface,
     /// Connect and total timeout of `Client::new`, in seconds.
     pub timeout_secs: u64,
+    /// Traits derived on every generated type besides typify's defaults.
+    /// `PartialEq` lets callers compare responses (and tests assert them).
+    pub extra_derives: &'static [&'static str],
 }
 
 /// One API: where its spec is and where its generated crate goes.
@@ -79,6 +82,7 @@ println!("{} is on the {} plan", organization.name, organization.support_plan);
         settings: Settings {
             interface: Interface::Builder,
             timeout_secs: 15,
+            extra_derives: &["PartialEq"],
         },
     },
     Api {
@@ -111,6 +115,7 @@ println!("renamed {} to {}", organization.id, organization.name);
         settings: Settings {
             interface: Interface::Builder,
             timeout_secs: 15,
+            extra_derives: &["PartialEq"],
         },
     },
 ];

@@ -186,6 +186,9 @@ fn progenitor_settings(settings: &Settings) -> progenitor::GenerationSettings {
     })
     .with_tag(progenitor::TagStyle::Merged)
     .with_timeout(settings.timeout_secs);
+    for derive in settings.extra_derives {
+        out.with_derive(*derive);
+    }
     out
 }
 

@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context as _, Result, bail};
 use quote::{ToTokens, quote};
+use syn::parse::Parser as _;
 use syn::visit_mut::VisitMut;
 use syn::{Attribute, Expr, Fields, Item, ItemMod, Type, parse_quote};
 
@@ -191,22 +192,36 @@ fn clearable_lists(types: &mut [Item]) -> BTreeSet<(String, String)> {
             continue;
         };
         for field in fields.named.iter_mut() {
-            let skips_empty_vec = field.attrs.iter().any(|a| {
-                a.path().is_ident("serde")
-                    && a.to_token_stream()
-                        .to_string()
-                        .replace(' ', "")
-                        .contains("skip_serializing_if=\"::std::vec::Vec::is_empty\"")
-            });
-            if !skips_empty_vec {
+            let mut rewrote = false;
+            for attr in field
+                .attrs
+                .iter_mut()
+                .filter(|a| a.path().is_ident("serde"))
+            {
+                // Only the `skip_serializing_if` value changes: the same
+                // attribute may carry `rename`, which must stay.
+                let text = attr.to_token_stream().to_string();
+                let skip_vec = "skip_serializing_if = \"::std::vec::Vec::is_empty\"";
+                if !text.contains(skip_vec) {
+                    continue;
+                }
+                let fixed = text.replace(
+                    skip_vec,
+                    "skip_serializing_if = \"::std::option::Option::is_none\"",
+                );
+                if let Ok(Some(new_attr)) = Attribute::parse_outer
+                    .parse_str(&fixed)
+                    .map(|attrs| attrs.into_iter().next())
+                {
+                    *attr = new_attr;
+                    rewrote = true;
+                }
+            }
+            if !rewrote {
                 continue;
             }
             let ty = &field.ty;
             field.ty = parse_quote!(::std::option::Option<#ty>);
-            field.attrs.retain(|a| !a.path().is_ident("serde"));
-            field.attrs.push(parse_quote!(
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-            ));
             if let Some(name) = &field.ident {
                 changed.insert((s.ident.to_string(), name.to_string()));
             }

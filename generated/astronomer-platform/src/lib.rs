@@ -110,7 +110,7 @@ pub mod types {
         }
     }
     ///Who made a change: a user or an API token (service key). Which of the optional fields are present depends on `subjectType`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BasicSubjectProfile {
         ///Name of the API token; only sent for service keys.
         #[serde(
@@ -147,10 +147,14 @@ pub mod types {
         }
     }
     ///The body of every error response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Error {
         ///Present on 400 responses caused by request validation; one entry per rejected field.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            rename = "fieldErrors",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
         pub field_errors: ::std::option::Option<::std::vec::Vec<FieldValidationError>>,
         ///What went wrong, for people.
         pub message: ::std::string::String,
@@ -167,7 +171,7 @@ pub mod types {
         }
     }
     ///Why one field of the request was rejected.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FieldValidationError {
         ///Machine-readable reason.
         pub code: ::std::string::String,
@@ -182,13 +186,17 @@ pub mod types {
         }
     }
     ///An email domain claimed by an Organization.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ManagedDomain {
         ///When the domain was added, in UTC.
         #[serde(rename = "createdAt")]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Login methods users of this domain must use.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            rename = "enforcedLogins",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
         pub enforced_logins: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
@@ -270,7 +278,7 @@ pub mod types {
         }
     }
     ///An Astro Organization as the platform reports it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Organization {
         ///Whether Astronomer support engineers may view the Organization's resources.
         #[serde(rename = "allowEnhancedSupportAccess")]
@@ -292,7 +300,11 @@ pub mod types {
         #[serde(rename = "isScimEnabled")]
         pub is_scim_enabled: bool,
         ///Email domains the Organization has claimed.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            rename = "managedDomains",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
         pub managed_domains: ::std::option::Option<::std::vec::Vec<ManagedDomain>>,
         ///Display name of the Organization.
         pub name: ::std::string::String,
@@ -304,7 +316,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product: ::std::option::Option<Product>,
         ///The product plans the Organization is subscribed to.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            rename = "productPlans",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
         pub product_plans: ::std::option::Option<::std::vec::Vec<ProductPlan>>,
         ///Whether new Deployments are restricted to dedicated clusters.
         #[serde(rename = "shouldEnforceDedicatedClusters")]
@@ -533,7 +549,7 @@ pub mod types {
         }
     }
     ///One product plan an Organization is subscribed to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProductPlan {
         #[serde(rename = "astronomerProduct")]
         pub astronomer_product: AstronomerProduct,
@@ -747,7 +763,7 @@ pub mod types {
         }
     }
     ///The settings an update sends; the first three are always required.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UpdateOrganizationRequest {
         ///Lets Astronomer support engineers see the Organization's resources.
         #[serde(

@@ -46,7 +46,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///The body of every error response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BasicFailedReply {
         ///What went wrong, one entry per error.
         pub errors: ::std::vec::Vec<BasicFailedReplyElement>,
@@ -57,7 +57,7 @@ pub mod types {
         }
     }
     ///One error of a failed request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BasicFailedReplyElement {
         ///Machine-readable error code, such as `organization.not_found`.
         pub code: ::std::string::String,
@@ -73,7 +73,7 @@ pub mod types {
         }
     }
     ///An Elastic Cloud organization.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Organization {
         ///Addresses that receive billing notifications, when set.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -104,7 +104,7 @@ pub mod types {
         }
     }
     ///The settings of an organization to create or change. Every field is optional.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OrganizationRequest {
         ///Addresses that receive billing notifications.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
