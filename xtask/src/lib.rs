@@ -13,4 +13,6 @@
 pub mod catalogue;
 pub mod codegen;
 pub mod harden;
+pub mod lint;
+pub mod locate;
 pub mod spec;
