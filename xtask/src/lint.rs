@@ -342,13 +342,14 @@ impl Lint {
                 let message = e.to_string();
                 let suffix = format!(" at line {line} column {column}");
                 let message = message.strip_suffix(&suffix).unwrap_or(&message);
+                let hint = yaml_hint(text, line, message);
                 self.at(
                     line,
                     column,
                     Severity::Error,
                     "yaml",
                     "",
-                    format!("invalid YAML: {message}"),
+                    format!("invalid YAML: {message}{hint}"),
                 );
                 return None;
             }
@@ -428,6 +429,21 @@ impl Lint {
         refs::check(self, doc);
         operations::check(self, doc);
         schemas::check(self, doc);
+    }
+}
+
+/// What to do about the YAML errors people make most.
+fn yaml_hint(text: &str, line: usize, message: &str) -> &'static str {
+    let tab = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .is_some_and(|l| l.trim_start_matches(' ').starts_with('\t'));
+    if tab {
+        "; the line is indented with a tab, and YAML allows only spaces"
+    } else if message.contains("recursion limit") {
+        "; the document nests more than 128 levels deep"
+    } else {
+        ""
     }
 }
 

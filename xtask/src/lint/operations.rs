@@ -106,23 +106,23 @@ fn check_operation_id(
         lint.error(
             "operation-id-duplicate",
             &id_at,
-            format!("operationId `{id}` is already used (at {first})"),
+            format!("operationId `{id}` is already used by {first}"),
         );
         return;
     }
-    ids.insert(id.to_string(), id_at.clone());
+    ids.insert(id.to_string(), name.to_string());
     let key = snake_case(id);
     if let Some((other, first)) = snake.get(&key) {
         lint.error(
             "operation-id-duplicate",
             &id_at,
             format!(
-                "operationId `{id}` and `{other}` (at {first}) both become the Rust method `{key}`"
+                "operationId `{id}` and `{other}` (of {first}) both become the Rust method `{key}`"
             ),
         );
         return;
     }
-    snake.insert(key, (id.to_string(), id_at));
+    snake.insert(key, (id.to_string(), name.to_string()));
 }
 
 /// ASCII letter first, then letters and digits, `_` or `-` only between them.
