@@ -128,6 +128,12 @@ pub fn generate_all(root: &Path, apis: &'static [Api]) -> Result<Vec<Generated>>
 /// Generates one API in memory.
 pub fn generate(root: &Path, api: &'static Api) -> Result<Generated> {
     let started = Instant::now();
+    // The lint runs first: it reports every mistake with its line, where
+    // generation would stop at the first one.
+    let report = crate::lint::lint_file(root, api.spec);
+    if report.errors() > 0 {
+        bail!("{} does not pass `cargo xtask lint`:\n{report}", api.spec);
+    }
     let spec = spec::load(root, api.spec)?;
     let code = generate_code(&spec, &api.settings)?;
     let types = count_types(&code.file);

@@ -13,5 +13,7 @@
 pub mod catalogue;
 pub mod codegen;
 pub mod harden;
+pub mod lint;
+pub mod locate;
 pub mod normalise;
 pub mod spec;

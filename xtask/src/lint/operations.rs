@@ -1,0 +1,336 @@
+//! Operations: identity (operationId), path parameters, and the
+//! documentation every operation of a hand-transcribed spec must carry.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::{Lint, deref, join};
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+pub(super) fn check(lint: &mut Lint, doc: &Value) {
+    let Some(Value::Object(paths)) = doc.get("paths") else {
+        return;
+    };
+    let global_security = doc.get("security").is_some();
+    let schemes: BTreeSet<&str> = doc
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    if let Some(requirements) = doc.get("security") {
+        check_requirements(lint, requirements, "/security", &schemes);
+    }
+    // operationId -> first pointer; snake_case form -> (operationId, pointer).
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut snake: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for (template, item) in paths {
+        let item_at = join("/paths", template);
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        let in_template = template_names(template);
+        let shared = item.get("parameters");
+        for method in METHODS {
+            let Some(op) = item.get(*method) else {
+                continue;
+            };
+            let at = join(&item_at, method);
+            let upper = method.to_ascii_uppercase();
+            let name = format!("{upper} {template}");
+            check_operation_id(lint, op, &at, &name, &mut ids, &mut snake);
+            check_path_parameters(lint, doc, op, shared, &at, &item_at, &in_template);
+            check_documentation(lint, op, &at, &name);
+            if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+                let success = responses
+                    .keys()
+                    .any(|code| code.starts_with('2') && code.len() == 3);
+                if !success {
+                    lint.error(
+                        "operation-success-response",
+                        &format!("{at}/responses"),
+                        format!("{name} has no 2xx response; document what it returns on success"),
+                    );
+                }
+            }
+            match op.get("security") {
+                Some(requirements) => {
+                    check_requirements(lint, requirements, &format!("{at}/security"), &schemes)
+                }
+                None if global_security => {}
+                None => lint.error(
+                    "operation-security",
+                    &at,
+                    format!(
+                        "{name} has no security requirement and there is no global one; add `security`, or `security: []` if it needs no credentials"
+                    ),
+                ),
+            }
+        }
+    }
+}
+
+fn check_operation_id(
+    lint: &mut Lint,
+    op: &Value,
+    at: &str,
+    name: &str,
+    ids: &mut BTreeMap<String, String>,
+    snake: &mut BTreeMap<String, (String, String)>,
+) {
+    let id_at = format!("{at}/operationId");
+    let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+        lint.error(
+            "operation-id-missing",
+            at,
+            format!(
+                "{name} has no operationId; the Rust method is named after it, so every operation needs one"
+            ),
+        );
+        return;
+    };
+    if !is_identifier(id) {
+        lint.error(
+            "operation-id-invalid",
+            &id_at,
+            format!(
+                "operationId `{id}` is not an identifier: use ASCII letters and digits, starting with a letter, with single `_` or `-` between words"
+            ),
+        );
+        return;
+    }
+    if let Some(first) = ids.get(id) {
+        lint.error(
+            "operation-id-duplicate",
+            &id_at,
+            format!("operationId `{id}` is already used by {first}"),
+        );
+        return;
+    }
+    ids.insert(id.to_string(), name.to_string());
+    let key = snake_case(id);
+    if let Some((other, first)) = snake.get(&key) {
+        lint.error(
+            "operation-id-duplicate",
+            &id_at,
+            format!(
+                "operationId `{id}` and `{other}` (of {first}) both become the Rust method `{key}`"
+            ),
+        );
+        return;
+    }
+    snake.insert(key, (id.to_string(), name.to_string()));
+}
+
+/// ASCII letter first, then letters and digits, `_` or `-` only between them.
+fn is_identifier(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    let Some(first) = bytes.first() else {
+        return false;
+    };
+    first.is_ascii_alphabetic()
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+        && !bytes
+            .windows(2)
+            .any(|w| !w[0].is_ascii_alphanumeric() && !w[1].is_ascii_alphanumeric())
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// The method name progenitor derives: `updateOrganization`,
+/// `UpdateOrganization` and `update-organization` all give `update_organization`.
+fn snake_case(id: &str) -> String {
+    let mut out = String::new();
+    let mut prev_lower = false;
+    for c in id.chars() {
+        if c == '-' || c == '_' {
+            out.push('_');
+            prev_lower = false;
+        } else if c.is_ascii_uppercase() {
+            if prev_lower {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            prev_lower = false;
+        } else {
+            out.push(c);
+            prev_lower = c.is_ascii_alphanumeric();
+        }
+    }
+    out
+}
+
+/// The `{name}`s of a path template.
+fn template_names(template: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            break;
+        };
+        out.push(after[..close].to_string());
+        rest = &after[close + 1..];
+    }
+    out
+}
+
+/// A declared parameter: name, `in`, whether required, and its pointer.
+struct Declared {
+    name: String,
+    location: String,
+    required: bool,
+    at: String,
+}
+
+fn declared(doc: &Value, list: Option<&Value>, at: &str) -> Vec<Declared> {
+    let Some(Value::Array(items)) = list else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let at = format!("{at}/{i}");
+            let (p, _) = deref(doc, p, &at);
+            Some(Declared {
+                name: p.get("name")?.as_str()?.to_string(),
+                location: p.get("in")?.as_str()?.to_string(),
+                required: p.get("required").and_then(Value::as_bool) == Some(true),
+                at,
+            })
+        })
+        .collect()
+}
+
+fn check_path_parameters(
+    lint: &mut Lint,
+    doc: &Value,
+    op: &Value,
+    shared: Option<&Value>,
+    at: &str,
+    item_at: &str,
+    in_template: &[String],
+) {
+    let own = declared(doc, op.get("parameters"), &format!("{at}/parameters"));
+    let shared = declared(doc, shared, &format!("{item_at}/parameters"));
+    // An operation's parameter overrides a path-level one of the same name and place.
+    let mut all: Vec<&Declared> = own.iter().collect();
+    for p in &shared {
+        if !own
+            .iter()
+            .any(|o| o.name == p.name && o.location == p.location)
+        {
+            all.push(p);
+        }
+    }
+    for name in in_template {
+        match all.iter().find(|p| p.location == "path" && p.name == *name) {
+            None => lint.error(
+                "path-param-undeclared",
+                at,
+                format!(
+                    "path template parameter `{{{name}}}` is not declared; add a parameter with `name: {name}`, `in: path`, `required: true`"
+                ),
+            ),
+            Some(p) if !p.required => lint.error(
+                "path-param-required",
+                &p.at,
+                format!("path parameter `{name}` must say `required: true`"),
+            ),
+            Some(_) => {}
+        }
+    }
+    for p in all.iter().filter(|p| p.location == "path") {
+        if !in_template.contains(&p.name) {
+            lint.error(
+                "path-param-unused",
+                &p.at,
+                format!(
+                    "path parameter `{}` does not appear in the path template; the template has {}",
+                    p.name,
+                    if in_template.is_empty() {
+                        "no parameters".to_string()
+                    } else {
+                        in_template
+                            .iter()
+                            .map(|n| format!("`{{{n}}}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                ),
+            );
+        }
+    }
+}
+
+fn non_blank(op: &Value, key: &str) -> bool {
+    op.get(key)
+        .and_then(Value::as_str)
+        .is_some_and(|s| !s.trim().is_empty())
+}
+
+fn check_documentation(lint: &mut Lint, op: &Value, at: &str, name: &str) {
+    if !non_blank(op, "summary") {
+        lint.error(
+            "operation-summary",
+            at,
+            format!("{name} has no summary; copy the title of its documentation page"),
+        );
+    }
+    if !non_blank(op, "description") {
+        lint.error(
+            "operation-description",
+            at,
+            format!("{name} has no description; say in our own words what it does"),
+        );
+    }
+    let tagged = op
+        .get("tags")
+        .and_then(Value::as_array)
+        .is_some_and(|t| !t.is_empty());
+    if !tagged {
+        lint.error(
+            "operation-tags",
+            at,
+            format!("{name} has no tag; tag it with the section of the documentation it is in"),
+        );
+    }
+    let docs = op.get("externalDocs").is_some_and(|d| non_blank(d, "url"));
+    if !docs {
+        lint.error(
+            "operation-external-docs",
+            at,
+            format!(
+                "{name} has no `externalDocs` with a `url`; link the documentation page it was transcribed from"
+            ),
+        );
+    }
+}
+
+/// Each requirement names declared security schemes.
+fn check_requirements(lint: &mut Lint, requirements: &Value, at: &str, schemes: &BTreeSet<&str>) {
+    let Some(list) = requirements.as_array() else {
+        return;
+    };
+    for (i, requirement) in list.iter().enumerate() {
+        let Some(map) = requirement.as_object() else {
+            continue;
+        };
+        for scheme in map.keys() {
+            if !schemes.contains(scheme.as_str()) {
+                lint.error(
+                    "security-scheme-unknown",
+                    &join(&format!("{at}/{i}"), scheme),
+                    format!(
+                        "security scheme `{scheme}` is not declared in components/securitySchemes"
+                    ),
+                );
+            }
+        }
+    }
+}
