@@ -14,3 +14,4 @@ pub mod catalogue;
 pub mod codegen;
 pub mod harden;
 pub mod spec;
+pub mod surface;
