@@ -12,6 +12,7 @@
 
 pub mod catalogue;
 pub mod codegen;
+pub mod diff;
 pub mod harden;
 pub mod spec;
 pub mod surface;

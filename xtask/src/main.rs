@@ -26,12 +26,16 @@ enum Command {
         /// Only these APIs (catalogue names); all by default.
         apis: Vec<String>,
     },
+    /// Report what the spec changes since a git revision do to clients:
+    /// breaking or not, and the semver bump of each generated crate.
+    Diff(xtask::diff::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen { check, apis } => run_codegen(check, &apis),
+        Command::Diff(args) => xtask::diff::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -81,6 +81,8 @@ pub enum TypeDef {
         inner: Vec<String>,
         /// Struct-level serde markers, such as `transparent`.
         markers: Vec<String>,
+        /// The checks its `FromStr` makes: `max_length: 50`, `pattern: ...`.
+        checks: Vec<String>,
     },
     /// An enum.
     Enum {
@@ -132,6 +134,9 @@ pub fn extract(file: &syn::File) -> Surface {
                             surface.types.insert(name, def);
                         }
                     }
+                    for item in items {
+                        add_checks(item, &mut surface.types);
+                    }
                 }
             }
             Item::Impl(imp) if imp.trait_.is_none() && type_name(&imp.self_ty) == "Client" => {
@@ -171,10 +176,12 @@ fn type_def(item: &Item) -> Option<(String, TypeDef)> {
                 Fields::Unnamed(unnamed) => TypeDef::Newtype {
                     inner: unnamed.unnamed.iter().map(|f| print_type(&f.ty)).collect(),
                     markers,
+                    checks: Vec::new(),
                 },
                 Fields::Unit => TypeDef::Newtype {
                     inner: Vec::new(),
                     markers,
+                    checks: Vec::new(),
                 },
             };
             Some((s.ident.to_string(), def))
@@ -230,6 +237,41 @@ fn type_def(item: &Item) -> Option<(String, TypeDef)> {
             Some((t.ident.to_string(), TypeDef::Alias(print_type(&t.ty))))
         }
         _ => None,
+    }
+}
+
+/// The value checks of a constrained newtype, read from its `FromStr`:
+/// they change what `TryFrom` and decoding accept, without changing a type.
+fn add_checks(item: &Item, types: &mut BTreeMap<String, TypeDef>) {
+    let Item::Impl(imp) = item else { return };
+    let is_from_str = imp
+        .trait_
+        .as_ref()
+        .and_then(|(path, _)| path.segments.last())
+        .is_some_and(|s| s.ident == "FromStr");
+    if !is_from_str {
+        return;
+    }
+    let Some(TypeDef::Newtype { checks, .. }) = types.get_mut(&type_name(&imp.self_ty)) else {
+        return;
+    };
+    let body = compact(&imp.to_token_stream().to_string());
+    for (marker, name) in [
+        ("chars().count()>", "max_length"),
+        ("chars().count()<", "min_length"),
+    ] {
+        let mut rest = body.as_str();
+        while let Some(at) = rest.find(marker) {
+            rest = &rest[at + marker.len()..];
+            let n: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            checks.push(format!("check {name}: {n}"));
+        }
+    }
+    if let Some(at) = body.find("Regex::new(\"") {
+        let rest = &body[at + "Regex::new(\"".len()..];
+        if let Some(end) = rest.find("\")") {
+            checks.push(format!("check pattern: {}", &rest[..end]));
+        }
     }
 }
 
@@ -486,12 +528,20 @@ fn type_name(ty: &Type) -> String {
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default(),
+        // Code parsed from progenitor's tokens (not from text) keeps the
+        // invisible groups of interpolated types.
+        Type::Group(g) => type_name(&g.elem),
+        Type::Paren(p) => type_name(&p.elem),
         _ => String::new(),
     }
 }
 
 fn generics(ty: &Type) -> Vec<&Type> {
-    let Type::Path(p) = ty else { return Vec::new() };
+    let p = match ty {
+        Type::Path(p) => p,
+        Type::Group(g) => return generics(&g.elem),
+        _ => return Vec::new(),
+    };
     let Some(last) = p.path.segments.last() else {
         return Vec::new();
     };
@@ -658,13 +708,17 @@ impl Surface {
                         })
                         .collect(),
                 ),
-                TypeDef::Newtype { inner, markers } => {
+                TypeDef::Newtype {
+                    inner,
+                    markers,
+                    checks,
+                } => {
                     let header = with("newtype", markers);
                     // `newtype Name(Inner) [markers]`
                     let at = "newtype ".len() + name.len();
                     let header =
                         format!("{}({}){}", &header[..at], inner.join(", "), &header[at..]);
-                    (header, Vec::new())
+                    (header, checks.clone())
                 }
                 TypeDef::Enum { markers, variants } => (
                     with("enum", markers),
@@ -768,6 +822,7 @@ mod tests {
             &text,
             "newtype UpdateOrganizationRequestName(String) [transparent]",
         );
+        assert_has(&text, "  check max_length: 50");
     }
 
     #[test]
