@@ -14,6 +14,7 @@ pub mod rules;
 pub mod rust;
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -109,9 +110,20 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         (Some(old), Some(new)) => compare_files(old, new)?,
         _ => against_revision(&codegen::workspace_root(), args.base.as_deref())?,
     };
-    match args.format {
-        Format::Markdown => print!("{}", report.markdown()),
-        Format::Json => println!("{}", report.json()?),
+    let text = match args.format {
+        Format::Markdown => report.markdown(),
+        Format::Json => report.json()? + "\n",
+    };
+    // `cargo xtask diff | head` closes the pipe early; that is not an error.
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(e).context("cannot write the report");
+        }
+        _ => {}
     }
     Ok(if report.fails(args.fail_on) {
         ExitCode::FAILURE

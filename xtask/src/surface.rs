@@ -730,7 +730,13 @@ impl Surface {
                                 [] => String::new(),
                                 m => format!(" [{}]", m.join(", ")),
                             };
-                            format!("{}{data} = \"{}\"{markers}", v.name, v.wire)
+                            // An untagged or `other` variant has no wire value of its own:
+                            // it takes whatever the named ones do not.
+                            if v.markers.iter().any(|m| m == "untagged" || m == "other") {
+                                format!("{}{data}{markers}", v.name)
+                            } else {
+                                format!("{}{data} = \"{}\"{markers}", v.name, v.wire)
+                            }
                         })
                         .collect(),
                 ),
@@ -861,7 +867,7 @@ mod tests {
         assert_has(&text, "  param limit: Option<u32> (query \"limit\")");
         assert_has(&text, "  err: Error<()>");
         assert_has(&text, "enum Plan [untagged]");
-        assert_has(&text, "  Unknown(String) = \"Unknown\" [untagged]");
+        assert_has(&text, "  Unknown(String) [untagged]");
         assert_has(&text, "  tags: Option<Vec<String>> = \"tags\" (optional)");
     }
 }
