@@ -12,7 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let bytes = std::fs::read(spec)?;
         let rel = format!("tests/{spec}");
         let spec = xtask::spec::parse(Path::new(&rel), &bytes)?;
-        let settings = xtask::catalogue::APIS[0].settings;
+        let settings = xtask::catalogue::Settings::DEFAULT;
         let code = xtask::codegen::generate_code(&spec, &settings)?;
         std::fs::write(Path::new(&out).join(module), code.text)?;
     }

@@ -14,7 +14,7 @@ use xtask::spec;
 fn codegen_error(name: &str) -> String {
     let rel = format!("tests/fixtures/bad-specs/{name}");
     let bytes = std::fs::read(workspace_tests::fixture(&format!("bad-specs/{name}"))).unwrap();
-    let settings: Settings = APIS[0].settings;
+    let settings = Settings::DEFAULT;
     let result = spec::parse(Path::new(&rel), &bytes)
         .and_then(|spec| codegen::generate_code(&spec, &settings).map(|_| ()));
     match result {

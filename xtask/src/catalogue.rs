@@ -26,6 +26,16 @@ pub struct Settings {
     pub extra_derives: &'static [&'static str],
 }
 
+impl Settings {
+    /// What every API uses unless it has a reason not to; also used for specs
+    /// outside the catalogue (fixtures, `cargo xtask diff --old/--new`).
+    pub const DEFAULT: Settings = Settings {
+        interface: Interface::Builder,
+        timeout_secs: 15,
+        extra_derives: &["PartialEq"],
+    };
+}
+
 /// One API: where its spec is and where its generated crate goes.
 #[derive(Clone, Copy, Debug)]
 pub struct Api {
@@ -79,11 +89,7 @@ let organization = client
 println!("{} is on the {} plan", organization.name, organization.support_plan);
 # Ok(())
 # }"#,
-        settings: Settings {
-            interface: Interface::Builder,
-            timeout_secs: 15,
-            extra_derives: &["PartialEq"],
-        },
+        settings: Settings::DEFAULT,
     },
     Api {
         name: "elastic-cloud",
@@ -112,11 +118,7 @@ let organization = client
 println!("renamed {} to {}", organization.id, organization.name);
 # Ok(())
 # }"#,
-        settings: Settings {
-            interface: Interface::Builder,
-            timeout_secs: 15,
-            extra_derives: &["PartialEq"],
-        },
+        settings: Settings::DEFAULT,
     },
 ];
 

@@ -12,8 +12,10 @@
 
 pub mod catalogue;
 pub mod codegen;
+pub mod diff;
 pub mod harden;
 pub mod lint;
 pub mod locate;
 pub mod normalise;
 pub mod spec;
+pub mod surface;

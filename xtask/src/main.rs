@@ -34,6 +34,9 @@ enum Command {
         /// Spec files, relative to the workspace root; all catalogue specs by default.
         specs: Vec<String>,
     },
+    /// Report what the spec changes since a git revision do to clients:
+    /// breaking or not, and the semver bump of each generated crate.
+    Diff(xtask::diff::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Codegen { check, apis } => run_codegen(check, &apis),
         Command::Lint { format, specs } => Ok(run_lint(&format, &specs)),
+        Command::Diff(args) => xtask::diff::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,234 @@
+//! `cargo xtask diff`: every rule on a fixture pair in both directions, the
+//! report on a real edit of the Astronomer spec, and the whole command
+//! against a temporary git repository.
+
+// Test set-up may unwrap: a failure there is a failed test with a line.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::Command;
+
+use xtask::catalogue::{self, Settings};
+use xtask::diff::{self, FailOn, Report, Severity};
+use xtask::spec;
+
+const SETTINGS: Settings = Settings::DEFAULT;
+
+fn load(rel: &str) -> spec::Spec {
+    let bytes = std::fs::read(workspace_tests::fixture(rel)).unwrap();
+    spec::parse(Path::new(rel), &bytes).unwrap()
+}
+
+/// The report from `from` to `to`, both fixture files of `dir`.
+fn report(dir: &str, from: &str, to: &str) -> Report {
+    let (old, new) = (
+        load(&format!("diff/{dir}/{from}.yaml")),
+        load(&format!("diff/{dir}/{to}.yaml")),
+    );
+    let api = diff::compare_api(dir, &old, &new, &SETTINGS, Some("0.1.0")).unwrap();
+    Report {
+        compared: format!("`{from}.yaml` → `{to}.yaml`"),
+        apis: vec![api],
+    }
+}
+
+/// Both directions of a fixture pair: each rule's change and its reverse.
+fn both_ways(dir: &str) -> String {
+    format!(
+        "{}\n{}",
+        report(dir, "old", "new").markdown(),
+        report(dir, "new", "old").markdown()
+    )
+}
+
+macro_rules! rule {
+    ($test:ident, $dir:literal) => {
+        #[test]
+        fn $test() {
+            insta::assert_snapshot!(stringify!($test), both_ways($dir));
+        }
+    };
+}
+
+rule!(operation_added, "operation-added");
+rule!(operation_deprecated, "operation-deprecated");
+rule!(required_parameter_added, "required-parameter-added");
+rule!(optional_parameter_added, "optional-parameter-added");
+rule!(parameter_became_required, "parameter-became-required");
+rule!(required_request_field_added, "required-request-field-added");
+rule!(optional_request_field_added, "optional-request-field-added");
+rule!(
+    request_field_became_optional,
+    "request-field-became-optional"
+);
+rule!(request_enum_value_added, "request-enum-value-added");
+rule!(request_limit_tightened, "request-limit-tightened");
+rule!(response_field_added, "response-field-added");
+rule!(
+    response_field_became_optional,
+    "response-field-became-optional"
+);
+rule!(response_enum_value_added, "response-enum-value-added");
+rule!(response_limit_tightened, "response-limit-tightened");
+rule!(type_changed, "type-changed");
+rule!(format_changed, "format-changed");
+rule!(success_status_added, "success-status-added");
+rule!(error_status_added, "error-status-added");
+rule!(response_header_added, "response-header-added");
+rule!(security_added, "security-added");
+rule!(server_changed, "server-changed");
+
+/// `billingEmail` optional in the request, a new `SupportPlan` value, and
+/// `trialExpiresAt` gone from the response, on a copy of the real spec.
+#[test]
+fn real_edit_of_the_astronomer_spec() {
+    let astronomer = catalogue::find("astronomer-platform").unwrap();
+    let (old, new) = (
+        load("diff/real-edit/old.yaml"),
+        load("diff/real-edit/new.yaml"),
+    );
+    let api = diff::compare_api(
+        astronomer.name,
+        &old,
+        &new,
+        &astronomer.settings,
+        Some("0.1.0"),
+    )
+    .unwrap();
+    let report = Report {
+        compared: "`old.yaml` → `new.yaml`".into(),
+        apis: vec![api],
+    };
+    assert!(report.fails(Some(FailOn::Breaking)));
+    insta::assert_snapshot!("real_edit", report.markdown());
+}
+
+/// The real-edit fixture's base is the spec in `openapi/`, so the report
+/// above is the one a pull request with this edit would get.
+#[test]
+fn real_edit_fixture_starts_from_the_real_spec() {
+    let astronomer = catalogue::find("astronomer-platform").unwrap();
+    let real = std::fs::read(workspace_tests::root().join(astronomer.spec)).unwrap();
+    let fixture = std::fs::read(workspace_tests::fixture("diff/real-edit/old.yaml")).unwrap();
+    assert!(
+        real == fixture,
+        "refresh tests/fixtures/diff/real-edit/old.yaml from {} and redo the edit in new.yaml",
+        astronomer.spec
+    );
+}
+
+#[test]
+fn fail_on_breaking_only_fails_on_breaking_changes() {
+    let harmless = report("response-field-added", "old", "new");
+    assert!(!harmless.fails(Some(FailOn::Breaking)));
+    assert!(!harmless.fails(Some(FailOn::PotentiallyBreaking)));
+    assert!(!harmless.fails(None));
+
+    let maybe = report("success-status-added", "old", "new");
+    assert!(!maybe.fails(Some(FailOn::Breaking)));
+    assert!(maybe.fails(Some(FailOn::PotentiallyBreaking)));
+
+    let breaking = report("response-field-added", "new", "old");
+    assert!(breaking.fails(Some(FailOn::Breaking)));
+    assert!(!breaking.fails(None));
+}
+
+#[test]
+fn json_report_is_for_tools() {
+    let json = report("request-enum-value-added", "new", "old")
+        .json()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let change = &value["apis"][0]["changes"][0];
+    assert_eq!(change["severity"], "breaking");
+    assert_eq!(change["rule"], "enum-value-removed");
+    assert_eq!(value["apis"][0]["bump"], "major");
+    assert_eq!(value["apis"][0]["next_version"], "0.2.0");
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The command against a repository with two commits: `main` with today's
+/// specs, and a branch with the real edit. Neither the branch nor the
+/// working tree is touched.
+#[test]
+fn compares_with_a_git_revision_without_touching_the_tree() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    for api in catalogue::APIS {
+        let to = dir.join(api.spec);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(workspace_tests::root().join(api.spec), &to).unwrap();
+    }
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "specs"]);
+    git(dir, &["checkout", "-q", "-b", "edit"]);
+    let astronomer = catalogue::find("astronomer-platform").unwrap();
+    std::fs::copy(
+        workspace_tests::fixture("diff/real-edit/new.yaml"),
+        dir.join(astronomer.spec),
+    )
+    .unwrap();
+    git(dir, &["commit", "-q", "-am", "edit"]);
+    let head = git(dir, &["rev-parse", "HEAD"]);
+
+    let by_rev = diff::against_revision(dir, Some("HEAD~1")).unwrap();
+    let by_merge_base = diff::against_revision(dir, None).unwrap();
+    // The default base, the merge-base with `main`, is the same commit.
+    assert_eq!(
+        serde_json::to_value(&by_rev.apis).unwrap(),
+        serde_json::to_value(&by_merge_base.apis).unwrap()
+    );
+    assert_eq!(
+        by_merge_base.compared,
+        "the merge-base with `main` → working tree"
+    );
+    assert!(by_rev.fails(Some(FailOn::Breaking)));
+    let elastic = &by_rev.apis[1];
+    assert!(elastic.changes.is_empty() && elastic.rust.is_empty());
+    let astro = &by_rev.apis[0];
+    assert_eq!(
+        astro
+            .changes
+            .iter()
+            .filter(|c| c.severity == Severity::Breaking)
+            .count(),
+        1
+    );
+    insta::assert_snapshot!("git_revision", by_rev.markdown());
+
+    // Against HEAD itself nothing changed.
+    let none = diff::against_revision(dir, Some("HEAD")).unwrap();
+    assert!(
+        none.apis
+            .iter()
+            .all(|a| a.changes.is_empty() && a.rust.is_empty())
+    );
+
+    // Nothing was checked out or written.
+    assert_eq!(git(dir, &["status", "--porcelain"]), "");
+    assert_eq!(git(dir, &["rev-parse", "HEAD"]), head);
+    assert_eq!(git(dir, &["branch", "--show-current"]).trim(), "edit");
+
+    let err = diff::against_revision(dir, Some("no-such-rev")).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("`no-such-rev` is not a commit"),
+        "{err:#}"
+    );
+}

@@ -1,0 +1,416 @@
+//! `cargo xtask diff`: what a spec change does to the people who use the
+//! generated clients, as a report for the pull request that makes it.
+//!
+//! For each API of the catalogue it compares the spec at a base revision
+//! (read with `git show`, so the working tree is never touched) with the
+//! spec in the working tree, twice:
+//!
+//! - [`rules`]: the specs themselves, change by change, each classified as
+//!   breaking, potentially breaking or non-breaking for a client;
+//! - [`rust`]: the public API of the crate generated (in memory) from each
+//!   version, and the semver bump its next release needs.
+
+pub mod rules;
+pub mod rust;
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context as _, Result, bail};
+use serde::Serialize;
+
+use crate::catalogue::{self, Settings};
+use crate::spec::{self, Spec};
+use crate::{codegen, surface};
+
+pub use rules::{Change, Severity};
+pub use rust::{Bump, ItemChange};
+
+/// Command-line arguments of `cargo xtask diff`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Git revision to compare the working tree with (default: the
+    /// merge-base of HEAD and `main`).
+    #[arg(conflicts_with_all = ["old", "new"])]
+    pub base: Option<String>,
+    /// Compare two spec files instead: the old one...
+    #[arg(long, requires = "new", value_name = "SPEC")]
+    pub old: Option<PathBuf>,
+    /// ...and the new one.
+    #[arg(long, requires = "old", value_name = "SPEC")]
+    pub new: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    pub format: Format,
+    /// Exit with a failure status when a change this severe (or worse) exists.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+}
+
+/// How the report is printed.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// For a pull-request comment.
+    Markdown,
+    /// For tools.
+    Json,
+}
+
+/// The `--fail-on` threshold.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    /// Fail only on breaking changes.
+    Breaking,
+    /// Fail on breaking and potentially breaking changes.
+    PotentiallyBreaking,
+}
+
+/// The whole report: one entry per API.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// What was compared with what, for people: "`main` → working tree".
+    pub compared: String,
+    /// One per API, in catalogue order.
+    pub apis: Vec<ApiReport>,
+}
+
+/// The report for one API.
+#[derive(Clone, Debug, Serialize)]
+pub struct ApiReport {
+    /// Catalogue name (or the spec file's name when comparing files).
+    pub api: String,
+    /// Why there is nothing to compare, when there is not.
+    pub note: Option<String>,
+    /// Spec changes, most severe first.
+    pub changes: Vec<Change>,
+    /// Changed items of the generated crate's public API.
+    pub rust: Vec<ItemChange>,
+    /// The bump the generated crate's next release needs.
+    pub bump: Bump,
+    /// The generated crate's version now, when known.
+    pub version: Option<String>,
+    /// The version a release with these changes should have.
+    pub next_version: Option<String>,
+}
+
+impl ApiReport {
+    fn count(&self, severity: Severity) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.severity == severity)
+            .count()
+    }
+}
+
+/// `cargo xtask diff`: build the report, print it, pick the exit status.
+pub fn run(args: &Args) -> Result<ExitCode> {
+    let report = match (&args.old, &args.new) {
+        (Some(old), Some(new)) => compare_files(old, new)?,
+        _ => against_revision(&codegen::workspace_root(), args.base.as_deref())?,
+    };
+    let text = match args.format {
+        Format::Markdown => report.markdown(),
+        Format::Json => report.json()? + "\n",
+    };
+    // `cargo xtask diff | head` closes the pipe early; that is not an error.
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(e).context("cannot write the report");
+        }
+        _ => {}
+    }
+    Ok(if report.fails(args.fail_on) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+impl Report {
+    /// Whether `--fail-on` asks for a failure status.
+    pub fn fails(&self, fail_on: Option<FailOn>) -> bool {
+        let worst = match fail_on {
+            None => return false,
+            Some(FailOn::Breaking) => Severity::Breaking,
+            Some(FailOn::PotentiallyBreaking) => Severity::PotentiallyBreaking,
+        };
+        self.apis
+            .iter()
+            .flat_map(|a| &a.changes)
+            .any(|c| c.severity <= worst)
+    }
+
+    /// The report as pretty-printed JSON.
+    pub fn json(&self) -> Result<String> {
+        serde_json::to_string_pretty(self).context("cannot serialise the report")
+    }
+
+    /// The report as Markdown for a pull-request comment: a summary table,
+    /// then, for each API that changed, its spec changes and the generated
+    /// API's diff.
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "## API changes: {}\n", self.compared);
+        let _ = writeln!(
+            out,
+            "| API | breaking | potentially breaking | non-breaking | generated crate |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---|");
+        for api in &self.apis {
+            let crate_cell = match (&api.note, api.bump) {
+                (Some(note), _) => note.clone(),
+                (None, Bump::None) => "unchanged".to_string(),
+                (None, bump) => match (&api.version, &api.next_version) {
+                    (Some(v), Some(n)) => format!("{} ({v} → {n})", bump.label()),
+                    _ => bump.label().to_string(),
+                },
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                api.api,
+                api.count(Severity::Breaking),
+                api.count(Severity::PotentiallyBreaking),
+                api.count(Severity::NonBreaking),
+                cell(&crate_cell)
+            );
+        }
+        for api in &self.apis {
+            if api.changes.is_empty() && api.rust.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n### {}\n", api.api);
+            if api.changes.is_empty() {
+                let _ = writeln!(out, "No spec changes.");
+            } else {
+                let _ = writeln!(out, "| | where | change | why |");
+                let _ = writeln!(out, "|---|---|---|---|");
+                for c in &api.changes {
+                    let severity = match c.severity {
+                        Severity::Breaking => "**breaking**".to_string(),
+                        s => s.label().to_string(),
+                    };
+                    let _ = writeln!(
+                        out,
+                        "| {severity} | `{}` | {} | {} |",
+                        cell(&c.location),
+                        cell(&c.change),
+                        cell(&c.reason)
+                    );
+                }
+            }
+            if api.rust.is_empty() {
+                let _ = writeln!(out, "\nGenerated Rust API: unchanged.");
+                continue;
+            }
+            let version = match (&api.version, &api.next_version) {
+                (Some(v), Some(n)) => format!(" ({v} → {n})"),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "\nGenerated Rust API: needs a **{}** release{version}.\n\n```diff",
+                api.bump.label()
+            );
+            for item in &api.rust {
+                let _ = writeln!(
+                    out,
+                    " {}  // {}: {}",
+                    item.item,
+                    item.bump.label(),
+                    item.reason
+                );
+                for line in &item.lines {
+                    let _ = writeln!(out, "{line}");
+                }
+            }
+            let _ = writeln!(out, "```");
+        }
+        out
+    }
+}
+
+/// Escapes what would break a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Compares every catalogue spec at git revision `base` (default: the
+/// merge-base of HEAD and `main`) with the working tree under `root`.
+pub fn against_revision(root: &Path, base: Option<&str>) -> Result<Report> {
+    let (rev, label) = match base {
+        Some(rev) => (rev.to_string(), format!("`{rev}`")),
+        None => (merge_base(root)?, "the merge-base with `main`".to_string()),
+    };
+    verify_revision(root, &rev)?;
+    let mut apis = Vec::new();
+    for api in catalogue::APIS {
+        let current = root.join(api.spec);
+        let new_bytes = match std::fs::read(&current) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("{}: cannot read", api.spec)),
+        };
+        let old_bytes = git_show(root, &rev, api.spec)?;
+        let (old_bytes, new_bytes) = match (old_bytes, new_bytes) {
+            (Some(o), Some(n)) => (o, n),
+            (o, n) => {
+                let note = match (o, n) {
+                    (None, None) => "no spec at either revision",
+                    (None, Some(_)) => "new API: not in the base revision",
+                    _ => "spec removed from the working tree",
+                };
+                apis.push(ApiReport {
+                    api: api.name.to_string(),
+                    note: Some(note.to_string()),
+                    changes: Vec::new(),
+                    rust: Vec::new(),
+                    bump: Bump::None,
+                    version: Some(api.version.to_string()),
+                    next_version: None,
+                });
+                continue;
+            }
+        };
+        let old = spec::parse(Path::new(api.spec), &old_bytes)
+            .with_context(|| format!("{} at {label}", api.spec))?;
+        let new = spec::parse(Path::new(api.spec), &new_bytes)
+            .with_context(|| format!("{} in the working tree", api.spec))?;
+        apis.push(compare_api(
+            api.name,
+            &old,
+            &new,
+            &api.settings,
+            Some(api.version),
+        )?);
+    }
+    Ok(Report {
+        compared: format!("{label} → working tree"),
+        apis,
+    })
+}
+
+/// Compares two spec files. Generation settings and crate version come from
+/// the catalogue entry whose spec has the new file's name, if any.
+pub fn compare_files(old_path: &Path, new_path: &Path) -> Result<Report> {
+    let read = |p: &Path| -> Result<Spec> {
+        let bytes = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
+        spec::parse(p, &bytes)
+    };
+    let (old, new) = (read(old_path)?, read(new_path)?);
+    let file_name = new_path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string());
+    let entry = catalogue::APIS.iter().find(|api| {
+        Path::new(api.spec)
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            == file_name
+    });
+    let (name, settings, version) = match entry {
+        Some(api) => (api.name.to_string(), api.settings, Some(api.version)),
+        None => (
+            file_name.unwrap_or_else(|| new_path.display().to_string()),
+            Settings::DEFAULT,
+            None,
+        ),
+    };
+    let api = compare_api(&name, &old, &new, &settings, version)?;
+    Ok(Report {
+        compared: format!("`{}` → `{}`", old_path.display(), new_path.display()),
+        apis: vec![api],
+    })
+}
+
+/// Compares two loaded versions of one API's spec: the spec rules, then the
+/// public API of the code each version generates.
+pub fn compare_api(
+    name: &str,
+    old: &Spec,
+    new: &Spec,
+    settings: &Settings,
+    version: Option<&str>,
+) -> Result<ApiReport> {
+    let changes = rules::compare(&old.value, &new.value);
+    let old_code = codegen::generate_code(old, settings)
+        .with_context(|| format!("{name}: generating the old version"))?;
+    let new_code = codegen::generate_code(new, settings)
+        .with_context(|| format!("{name}: generating the new version"))?;
+    let rust = rust::compare(
+        &surface::extract(&old_code.file),
+        &surface::extract(&new_code.file),
+    );
+    let bump = rust::bump(&rust);
+    Ok(ApiReport {
+        api: name.to_string(),
+        note: None,
+        changes,
+        rust,
+        bump,
+        version: version.map(str::to_string),
+        next_version: version.and_then(|v| bump.next(v)),
+    })
+}
+
+fn git(root: &Path, args: &[&str]) -> Result<std::process::Output> {
+    Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .with_context(|| format!("cannot run `git {}`", args.join(" ")))
+}
+
+fn merge_base(root: &Path) -> Result<String> {
+    let out = git(root, &["merge-base", "main", "HEAD"])?;
+    if !out.status.success() {
+        bail!(
+            "cannot find the merge-base of HEAD and `main` (give a revision instead): {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn verify_revision(root: &Path, rev: &str) -> Result<()> {
+    let out = git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )?;
+    if !out.status.success() {
+        bail!(
+            "`{rev}` is not a commit in the repository at {}",
+            root.display()
+        );
+    }
+    Ok(())
+}
+
+/// The file `rel` (relative to `root`) at revision `rev`; `None` when it
+/// does not exist there.
+fn git_show(root: &Path, rev: &str, rel: &str) -> Result<Option<Vec<u8>>> {
+    // `./` makes the path relative to `root`, not to the repository's top.
+    let object = format!("{rev}:./{rel}");
+    if !git(root, &["cat-file", "-e", &object])?.status.success() {
+        return Ok(None);
+    }
+    let out = git(root, &["show", &object])?;
+    if !out.status.success() {
+        bail!(
+            "`git show {object}` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(Some(out.stdout))
+}
