@@ -116,6 +116,7 @@ impl Client {
         let organization_id = organization_id.into();
         let body = changes.into_request()?;
         let policy = self.config.retry_policy();
+        let secret = self.config.secret().expose();
         send_with_retries(
             UPDATE_ORGANIZATION,
             policy,
@@ -131,7 +132,7 @@ impl Client {
                         let status = r.status().as_u16();
                         (r.into_inner(), status)
                     })
-                    .map_err(failed)
+                    .map_err(|e| failed(e).scrub(secret))
             },
         )
         .await

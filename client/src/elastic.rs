@@ -121,6 +121,7 @@ impl Client {
         changes.validate()?;
         let body = changes.request;
         let policy = self.config.retry_policy();
+        let secret = self.config.secret().expose();
         send_with_retries(
             UPDATE_ORGANIZATION,
             policy,
@@ -138,7 +139,7 @@ impl Client {
                         let status = r.status().as_u16();
                         (r.into_inner(), status)
                     })
-                    .map_err(failed)
+                    .map_err(|e| failed(e).scrub(secret))
             },
         )
         .await

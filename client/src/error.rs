@@ -327,6 +327,32 @@ impl Failed {
         }
     }
 
+    /// Replaces `secret` wherever a server echoed it back (say, an error
+    /// page quoting the request headers), so it cannot reach a log.
+    pub fn scrub(mut self, secret: &str) -> Self {
+        if secret.is_empty() {
+            return self;
+        }
+        let clean = |text: &mut String| {
+            if text.contains(secret) {
+                *text = text.replace(secret, "<redacted>");
+            }
+        };
+        self.codes.iter_mut().for_each(clean);
+        self.fields.iter_mut().for_each(clean);
+        self.messages.iter_mut().for_each(clean);
+        [
+            &mut self.request_id,
+            &mut self.excerpt,
+            &mut self.detail,
+            &mut self.cause,
+        ]
+        .into_iter()
+        .flatten()
+        .for_each(clean);
+        self
+    }
+
     /// Takes the request id from the usual headers when the body had none.
     pub fn request_id_from_headers(&mut self) {
         if self.request_id.is_none() {
