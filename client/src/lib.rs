@@ -69,7 +69,8 @@
 //! then hands a closure calling the generated builder to the shared retry
 //! loop with the operation's method, path template and idempotency. Until
 //! one is wrapped, `Client::generated()` gives the authenticated generated
-//! client.
+//! client. A paginated list would be one such call per page (each page
+//! retried on its own), returned as a page type holding the next cursor.
 
 pub mod astronomer;
 pub mod config;
