@@ -781,21 +781,18 @@ mod tests {
     #[test]
     fn elastic_cloud_surface() {
         let text = surface_of("elastic-cloud");
-        // `[deprecated]` follows once the generator emits `#[deprecated]`.
-        assert!(
-            text.lines().any(|l| l.starts_with(
-                "operation update_organization: PUT /organizations/{organization_id} (builder)"
-            )),
-            "{text}"
+        assert_has(
+            &text,
+            "operation update_organization: PUT /organizations/{organization_id} (builder) [deprecated]",
         );
         assert_has(&text, "  param organization_id: String (path)");
         assert_has(&text, "  body: OrganizationRequest");
         assert_has(&text, "  ok: Organization");
-        assert_has(&text, "  err: Error<BasicFailedReply>");
+        assert_has(&text, "  err: errors::ApiError<BasicFailedReply>");
         assert_has(&text, "struct Organization");
         assert_has(
             &text,
-            "  billing_contacts: Vec<String> = \"billing_contacts\" (optional)",
+            "  billing_contacts: Option<Vec<String>> = \"billing_contacts\" (optional)",
         );
         assert_has(&text, "  id: String = \"id\" (required)");
         assert_has(
@@ -813,7 +810,8 @@ mod tests {
             &text,
             "operation update_organization: POST /organizations/{organizationId} (builder)",
         );
-        assert_has(&text, "  err: Error<Error>");
+        assert_has(&text, "  err: errors::ApiError<Error>");
+        assert_has(&text, "  Unknown(String) [untagged]");
         assert_has(&text, "enum SupportPlan");
         assert_has(&text, "  BusinessCritical = \"BUSINESS_CRITICAL\"");
         assert_has(
