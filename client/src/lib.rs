@@ -81,3 +81,8 @@ pub mod retry;
 pub use config::{Config, Secret};
 pub use error::{Details, Error, ValidationError};
 pub use retry::RetryPolicy;
+
+/// The README's usage example, compiled by `cargo test` so it stays true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
