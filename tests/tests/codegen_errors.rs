@@ -168,3 +168,50 @@ fn walk(dir: &Path) -> Vec<String> {
     }
     out
 }
+
+/// Every bad spec in the corpus, put in place of a real one, stops
+/// `cargo xtask codegen` with the lint's own message and writes nothing.
+#[test]
+fn every_corpus_spec_with_lint_errors_stops_codegen_and_writes_nothing() {
+    let scratch = scratch_workspace();
+    let root = scratch.path();
+    let before = snapshot_of_generated(root);
+    let dir = workspace_tests::fixture("bad-specs");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut checked = 0;
+    for name in names {
+        let bytes = std::fs::read(dir.join(&name)).unwrap();
+        std::fs::write(root.join(APIS[1].spec), &bytes).unwrap();
+        let report = xtask::lint::lint_file(root, APIS[1].spec);
+        if report.errors() == 0 {
+            continue; // warnings only: codegen may go ahead
+        }
+        let error = match codegen::run(root, APIS, Mode::Write) {
+            Ok(_) => panic!("{name}: codegen succeeded despite lint errors"),
+            Err(e) => format!("{e:#}"),
+        };
+        let first = report
+            .findings
+            .iter()
+            .find(|f| f.to_string().contains("error["))
+            .unwrap();
+        assert!(
+            error.contains(&first.to_string()),
+            "{name}: codegen said\n{error}\nlint said\n{first}"
+        );
+        assert_eq!(
+            snapshot_of_generated(root),
+            before,
+            "{name}: generated/ was touched"
+        );
+        checked += 1;
+    }
+    assert!(
+        checked >= 20,
+        "only {checked} corpus specs have lint errors"
+    );
+}
