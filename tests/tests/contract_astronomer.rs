@@ -53,15 +53,6 @@ async fn update(client: &Client) -> Result<Organization, ApiError<ErrorBody>> {
         .map(|v| v.into_inner())
 }
 
-async fn answering(response: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(response)
-        .mount(&server)
-        .await;
-    server
-}
-
 #[tokio::test]
 async fn the_documented_request_and_response() {
     let server = MockServer::start().await;
@@ -105,7 +96,11 @@ async fn enum_values_the_spec_does_not_list_are_kept() {
     body["createdBy"]["subjectType"] = json!("ROBOT");
     body["managedDomains"][0]["status"] = json!("REVOKED");
     body["productPlans"][0]["astronomerProduct"] = json!("ASTRO_PLUS");
-    let server = answering(ResponseTemplate::new(200).set_body_json(body.clone())).await;
+    let server = answering(
+        "POST",
+        ResponseTemplate::new(200).set_body_json(body.clone()),
+    )
+    .await;
 
     let organization = update(&client(&server)).await.unwrap();
 
@@ -137,7 +132,11 @@ async fn optional_fields_absent_or_empty_are_told_apart() {
     let mut body = documented_response();
     body.as_object_mut().unwrap().remove("managedDomains");
     body["productPlans"] = json!([]);
-    let server = answering(ResponseTemplate::new(200).set_body_json(body.clone())).await;
+    let server = answering(
+        "POST",
+        ResponseTemplate::new(200).set_body_json(body.clone()),
+    )
+    .await;
     let organization = update(&client(&server)).await.unwrap();
     assert_eq!(organization.managed_domains, None);
     assert_eq!(organization.product_plans, Some(vec![]));
@@ -152,7 +151,7 @@ async fn every_documented_error_is_typed() {
             body["fieldErrors"] =
                 json!([{"code": "max_length", "field": "name", "message": "too long"}]);
         }
-        let server = answering(ResponseTemplate::new(status).set_body_json(body)).await;
+        let server = answering("POST", ResponseTemplate::new(status).set_body_json(body)).await;
 
         let error = update(&client(&server)).await.unwrap_err();
 
@@ -182,7 +181,11 @@ async fn undocumented_and_unparseable_responses_keep_their_status() {
         (404, "not json", ErrorKind::Documented),
         (200, r#"{"id": "x""#, ErrorKind::InvalidBody),
     ] {
-        let server = answering(ResponseTemplate::new(status).set_body_raw(body, "text/html")).await;
+        let server = answering(
+            "POST",
+            ResponseTemplate::new(status).set_body_raw(body, "text/html"),
+        )
+        .await;
         let error = update(&client(&server)).await.unwrap_err();
         assert_eq!(error.kind(), kind, "{status} {body}");
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));

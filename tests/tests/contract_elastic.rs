@@ -52,16 +52,6 @@ async fn update(
         .map(|v| v.into_inner())
 }
 
-/// A server answering every PUT with `response`.
-async fn answering(response: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(response)
-        .mount(&server)
-        .await;
-    server
-}
-
 #[tokio::test]
 async fn the_documented_request_and_response() {
     let server = MockServer::start().await;
@@ -139,7 +129,7 @@ async fn every_documented_error_is_typed_with_status_codes_and_header() {
         if let Some(code) = header_code {
             response = response.insert_header("x-cloud-error-codes", code);
         }
-        let server = answering(response).await;
+        let server = answering("PUT", response).await;
 
         let error = update(&client(&server), example_request())
             .await
@@ -172,7 +162,7 @@ async fn every_documented_error_is_typed_with_status_codes_and_header() {
 
 #[tokio::test]
 async fn several_codes_in_one_header_are_split() {
-    let server = answering(
+    let server = answering("PUT", 
         ResponseTemplate::new(400)
             .insert_header("x-cloud-error-codes", "organization.invalid_name, organization.user_organization_already_exists")
             .set_body_json(json!({"errors": [{"code": "organization.invalid_name", "message": "too short", "fields": ["name"]}]})),
@@ -198,6 +188,7 @@ async fn several_codes_in_one_header_are_split() {
 async fn undocumented_statuses_keep_status_headers_and_typed_body() {
     for status in [500, 502, 503] {
         let server = answering(
+            "PUT",
             ResponseTemplate::new(status)
                 .insert_header("x-request-id", "req-123")
                 .insert_header("set-cookie", "session=abc")
@@ -227,7 +218,11 @@ async fn an_html_error_page_from_a_proxy_keeps_status_and_an_excerpt() {
         "<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>",
         "x".repeat(100_000)
     );
-    let server = answering(ResponseTemplate::new(502).set_body_raw(page, "text/html")).await;
+    let server = answering(
+        "PUT",
+        ResponseTemplate::new(502).set_body_raw(page, "text/html"),
+    )
+    .await;
     let error = update(&client(&server), example_request())
         .await
         .unwrap_err();
@@ -247,8 +242,11 @@ async fn an_html_error_page_from_a_proxy_keeps_status_and_an_excerpt() {
 
 #[tokio::test]
 async fn a_documented_status_with_a_non_json_body_keeps_its_status() {
-    let server =
-        answering(ResponseTemplate::new(404).set_body_raw("Not Found", "text/plain")).await;
+    let server = answering(
+        "PUT",
+        ResponseTemplate::new(404).set_body_raw("Not Found", "text/plain"),
+    )
+    .await;
     let error = update(&client(&server), example_request())
         .await
         .unwrap_err();
@@ -265,8 +263,11 @@ async fn broken_success_bodies_are_errors_with_status_and_excerpt() {
         ("truncated", r#"{"id": "o", "name": "Rese"#),
         ("missing a required field", r#"{"id": "o"}"#),
     ] {
-        let server =
-            answering(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
+        let server = answering(
+            "PUT",
+            ResponseTemplate::new(200).set_body_raw(body, "application/json"),
+        )
+        .await;
         let error = update(&client(&server), example_request())
             .await
             .unwrap_err();
@@ -283,7 +284,7 @@ async fn unknown_fields_are_ignored() {
     let mut body = example("/responses/200/content/application~1json/example");
     body["sso_login_identifier"] = json!("added-later");
     body["nested"] = json!({"anything": [1, 2]});
-    let server = answering(ResponseTemplate::new(200).set_body_json(body)).await;
+    let server = answering("PUT", ResponseTemplate::new(200).set_body_json(body)).await;
     let organization = update(&client(&server), example_request()).await.unwrap();
     assert_eq!(organization.id, "string");
 }

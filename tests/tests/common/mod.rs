@@ -3,7 +3,8 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use serde_json::Value;
-use wiremock::Request;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// A recognisable secret: no output may ever contain it.
 pub const SECRET: &str = "sk-test-SECRET-4f9a2c";
@@ -90,4 +91,14 @@ pub fn client_method_attributes(crate_dir: &str, method: &str) -> Vec<String> {
         })
         .flat_map(|f| f.attrs.iter().map(|a| a.to_token_stream().to_string()))
         .collect()
+}
+
+/// A local server answering every `verb` request with `response`.
+pub async fn answering(verb: &str, response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method(verb))
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    server
 }
