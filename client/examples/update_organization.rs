@@ -5,8 +5,12 @@
 //!     --api elastic --base-url http://127.0.0.1:8080 --id my-org --name Research
 //! ASTRO_API_TOKEN=... cargo run -p cloud-orgs --example update_organization -- \
 //!     --api astronomer --id clmaxoarx000008l2c5ayb9pt --name Research \
-//!     --billing-email billing@example.com
+//!     --billing-email billing@example.com --scim false
 //! ```
+//!
+//! Astronomer's update replaces the name, billing email and SCIM setting
+//! together, so all three must be given; leaving one out is refused, never
+//! filled in with a guess.
 //!
 //! The secret comes from the environment (`EC_API_KEY` or `ASTRO_API_TOKEN`),
 //! never from the command line, where `ps` and shell history would show it.
@@ -29,7 +33,8 @@ struct Args {
     name: String,
     base_url: Option<String>,
     billing_email: Option<String>,
-    scim: bool,
+    /// Astronomer replaces SCIM on every update: never guess it.
+    scim: Option<bool>,
 }
 
 /// `--flag value` pairs, nothing fancier.
@@ -49,9 +54,11 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
             "--base-url" => args.base_url = Some(value),
             "--billing-email" => args.billing_email = Some(value),
             "--scim" => {
-                args.scim = value
-                    .parse()
-                    .map_err(|_| format!("--scim takes true or false, not {value:?}"))?;
+                args.scim = Some(
+                    value
+                        .parse()
+                        .map_err(|_| format!("--scim takes true or false, not {value:?}"))?,
+                );
             }
             other => return Err(format!("unknown flag {other}\n{USAGE}")),
         }
@@ -81,9 +88,11 @@ async fn run(args: Args) -> Result<(), Error> {
                 config = config.base_url(url);
             }
             let client = astronomer::Client::new(config)?;
-            let mut changes = astronomer::OrganizationChanges::new()
-                .name(args.name)
-                .scim_enabled(args.scim);
+            let mut changes = astronomer::OrganizationChanges::new().name(args.name);
+            // Left out, the facade refuses the update rather than send `false`.
+            if let Some(scim) = args.scim {
+                changes = changes.scim_enabled(scim);
+            }
             if let Some(email) = args.billing_email {
                 changes = changes.billing_email(email);
             }

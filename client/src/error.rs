@@ -7,7 +7,7 @@
 //! It never holds a URL, a body, or a header other than the error codes, so
 //! it cannot leak the secret (which is only ever in a request header).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -232,10 +232,13 @@ impl fmt::Display for Details {
             write!(f, " ({status})")?;
         }
         if !self.codes.is_empty() {
-            write!(f, " [{}]", self.codes.join(", "))?;
+            f.write_str(" [")?;
+            write_list(f, &self.codes)?;
+            f.write_str("]")?;
         }
         if !self.fields.is_empty() {
-            write!(f, " fields: {}", self.fields.join(", "))?;
+            f.write_str(" fields: ")?;
+            write_list(f, &self.fields)?;
         }
         if self.attempts > 1 {
             write!(f, " after {} attempts", self.attempts)?;
@@ -245,6 +248,29 @@ impl fmt::Display for Details {
         }
         Ok(())
     }
+}
+
+/// Writes the first few items of a server-supplied list, each cut short and
+/// kept on one line: a server must not be able to stretch or split `Display`.
+fn write_list(f: &mut fmt::Formatter<'_>, items: &[String]) -> fmt::Result {
+    const SHOWN: usize = 3;
+    const ITEM_LIMIT: usize = 64;
+    for (i, item) in items.iter().take(SHOWN).enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        let mut end = item.len().min(ITEM_LIMIT);
+        while !item.is_char_boundary(end) {
+            end -= 1;
+        }
+        for c in item[..end].chars() {
+            f.write_char(if c.is_control() { ' ' } else { c })?;
+        }
+    }
+    if items.len() > SHOWN {
+        write!(f, ", +{} more", items.len() - SHOWN)?;
+    }
+    Ok(())
 }
 
 /// A request refused before sending because it breaks a documented rule.

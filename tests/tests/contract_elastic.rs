@@ -344,3 +344,35 @@ fn the_deprecated_operation_is_deprecated_in_rust() {
         deprecated[0]
     );
 }
+
+#[tokio::test]
+async fn error_codes_from_the_server_are_bounded_and_stay_on_one_line() {
+    let mut errors: Vec<Value> = (0..20)
+        .map(|i| json!({"code": format!("code.{i}"), "message": "m"}))
+        .collect();
+    errors.insert(0, json!({"code": "evil\ninjected: line", "message": "m"}));
+    errors.insert(1, json!({"code": "x".repeat(500), "message": "m"}));
+    let server = answering(
+        "PUT",
+        ResponseTemplate::new(400).set_body_json(json!({"errors": errors})),
+    )
+    .await;
+    let error = update(&client(&server), example_request())
+        .await
+        .unwrap_err();
+    let codes = error.error_codes();
+    assert_eq!(codes.len(), elastic_cloud::errors::MAX_CODES);
+    assert!(
+        codes
+            .iter()
+            .all(|c| !c.contains('\n') && c.len() <= elastic_cloud::errors::CODE_LIMIT),
+        "{codes:?}"
+    );
+    assert_eq!(codes[0], "evil injected: line");
+    assert_eq!(
+        error.body().unwrap().errors.len(),
+        22,
+        "the typed body keeps everything"
+    );
+    assert_error_is_presentable(&error.to_string(), &format!("{error:?}"), TEMPLATE);
+}

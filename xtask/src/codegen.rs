@@ -401,27 +401,39 @@ fn render_manifest(api: &Api, spec: &Spec, code: &str) -> String {
     out
 }
 
-/// `UpdateOrganization` / `update-organization` to `update_organization`,
-/// the way progenitor names methods.
+/// progenitor's Rust name for an operationId (`UpdateOrganization`,
+/// `update-organization` -> `update_organization`): the same steps as its
+/// `sanitize(.., Case::Snake)`, heck's snake case included, so acronyms
+/// (`getAPIKeys` -> `get_api_keys`) come out the same.
 pub fn method_name(id: &str) -> String {
-    let mut out = String::new();
-    let mut prev_lower = false;
-    for c in id.chars() {
-        if c == '-' || c == ' ' || c == '.' {
-            out.push('_');
-            prev_lower = false;
-        } else if c.is_uppercase() {
-            if prev_lower {
-                out.push('_');
+    use heck::ToSnakeCase as _;
+    let cleaned: String = id
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
             }
-            out.extend(c.to_lowercase());
-            prev_lower = false;
-        } else {
-            out.push(c);
-            prev_lower = c.is_lowercase() || c.is_ascii_digit();
-        }
+        })
+        .collect();
+    let out = match id {
+        "+1" => "plus1".to_string(),
+        "-1" => "minus1".to_string(),
+        _ => cleaned.to_snake_case(),
+    };
+    let out = match out.chars().next() {
+        None => "x".to_string(),
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("_{out}"),
+    };
+    // A keyword (`type`, `match`) is not an identifier: progenitor appends `_`.
+    if syn::parse_str::<syn::Ident>(&out).is_ok() {
+        out
+    } else {
+        format!("{out}_")
     }
-    out
 }
 
 /// Writes the generated files whose contents changed, each through a
@@ -511,5 +523,7 @@ mod tests {
         assert_eq!(method_name("UpdateOrganization"), "update_organization");
         assert_eq!(method_name("update-organization"), "update_organization");
         assert_eq!(method_name("listV2Items"), "list_v2_items");
+        assert_eq!(method_name("getAPIKeys"), "get_api_keys");
+        assert_eq!(method_name("type"), "type_");
     }
 }

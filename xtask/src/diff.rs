@@ -367,15 +367,20 @@ fn git(root: &Path, args: &[&str]) -> Result<std::process::Output> {
         .with_context(|| format!("cannot run `git {}`", args.join(" ")))
 }
 
+/// The merge-base of HEAD with `main`, or with `origin/main` in clones
+/// (CI, forks) that have no local `main` branch.
 fn merge_base(root: &Path) -> Result<String> {
-    let out = git(root, &["merge-base", "main", "HEAD"])?;
-    if !out.status.success() {
-        bail!(
-            "cannot find the merge-base of HEAD and `main` (give a revision instead): {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+    let mut last_error = String::new();
+    for base in ["main", "origin/main"] {
+        let out = git(root, &["merge-base", base, "HEAD"])?;
+        if out.status.success() {
+            return Ok(String::from_utf8_lossy(&out.stdout).trim().to_string());
+        }
+        last_error = String::from_utf8_lossy(&out.stderr).trim().to_string();
     }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    bail!(
+        "cannot find the merge-base of HEAD with `main` or `origin/main` (give a revision instead): {last_error}"
+    )
 }
 
 fn verify_revision(root: &Path, rev: &str) -> Result<()> {

@@ -407,12 +407,15 @@ fn rewrite_send(
     let (ok_ty, err_ty) =
         result_types(&f.sig.output).with_context(|| format!("`{id}`: unexpected return type"))?;
 
-    // The api-version header: see the crate docs of the errors module.
+    // progenitor sends `api-version: <info.version>` on every request; the
+    // documented APIs do not ask for it, and a server may reject unknown
+    // values. Drop exactly that statement (the one reading `api_version()`),
+    // never a header parameter the spec declares, even one of the same name.
     f.block.stmts.retain(|stmt| {
         !stmt
             .to_token_stream()
             .to_string()
-            .contains("\"api-version\"")
+            .contains("api_version ()")
     });
     // Without that header, `header_map` may get no other entry.
     for stmt in f.block.stmts.iter_mut() {

@@ -291,12 +291,19 @@ fn response_shape(
     }
 }
 
+/// Follows response `$ref`s; `None` for a dangling one or a cycle (the
+/// lint reports both; this must not recurse forever for callers that skip it).
 fn resolve_response<'a>(openapi: &'a OpenAPI, reference: &str) -> Option<&'a openapiv3::Response> {
-    let name = reference.strip_prefix("#/components/responses/")?;
-    match openapi.components.as_ref()?.responses.get(name)? {
-        ReferenceOr::Item(r) => Some(r),
-        ReferenceOr::Reference { reference } => resolve_response(openapi, reference),
+    let responses = &openapi.components.as_ref()?.responses;
+    let mut reference = reference;
+    for _ in 0..=responses.len() {
+        let name = reference.strip_prefix("#/components/responses/")?;
+        match responses.get(name)? {
+            ReferenceOr::Item(r) => return Some(r),
+            ReferenceOr::Reference { reference: next } => reference = next,
+        }
     }
+    None
 }
 
 /// Every operation of the document, in path order then method order.

@@ -831,7 +831,7 @@ Sends a `PUT` request to `/organizations/{organization_id}`
 
 Arguments:
 - `organization_id`: Identifier of the organization to change.
-- `body`: The settings to change; fields left out stay as they are.
+- `body`: The organization's new settings.
 ```ignore
 let response = client.update_organization()
     .organization_id(organization_id)
@@ -993,6 +993,13 @@ pub mod errors {
     pub const EXCERPT_LIMIT: usize = 256;
     /// Error bodies are read up to this size; the rest is not downloaded.
     pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+    /// At most this many error codes are kept, each at most [`CODE_LIMIT`]
+    /// bytes: codes come from the server and end up in one-line messages.
+    pub const MAX_CODES: usize = 8;
+    /// The longest error code kept, in bytes (the longest documented one has 46).
+    pub const CODE_LIMIT: usize = 64;
+    /// `Display` names at most this many codes; `error_codes()` has them all.
+    const DISPLAYED_CODES: usize = 3;
     /// Response headers an error keeps: error codes, request ids for support
     /// tickets, and what a retry needs. Nothing else, so nothing sensitive.
     pub const KEPT_HEADERS: &[&str] = &[
@@ -1165,7 +1172,7 @@ pub mod errors {
                 P::InvalidResponsePayload(bytes, e) => {
                     let mut out = Self::new(ErrorKind::InvalidBody, operation);
                     out.excerpt = Some(excerpt(&bytes));
-                    out.detail = Some(e.to_string());
+                    out.detail = Some(excerpt(e.to_string().as_bytes()));
                     out
                 }
                 P::UnexpectedResponse(response) => {
@@ -1196,7 +1203,12 @@ pub mod errors {
                 write!(f, " {status}")?;
             }
             if !self.codes.is_empty() {
-                write!(f, " [{}]", self.codes.join(", "))?;
+                let shown = &self.codes[..self.codes.len().min(DISPLAYED_CODES)];
+                write!(f, " [{}", shown.join(", "))?;
+                match self.codes.len() - shown.len() {
+                    0 => f.write_str("]")?,
+                    more => write!(f, ", +{more} more]")?,
+                }
             }
             if self.kind == ErrorKind::InvalidRequest && let Some(detail) = &self.detail
             {
@@ -1247,7 +1259,7 @@ pub mod errors {
                 out.status = Some(status);
                 out.headers = kept_headers(&headers);
                 out.excerpt = Some(excerpt(&bytes));
-                out.detail = Some(e.to_string());
+                out.detail = Some(excerpt(e.to_string().as_bytes()));
                 Err(out)
             }
         }
@@ -1351,16 +1363,18 @@ pub mod errors {
         } else {
             None
         };
-        out.codes = out
-            .header_values("x-cloud-error-codes")
-            .into_iter()
-            .map(str::to_string)
-            .collect();
+        let mut codes = Vec::new();
+        for code in out.header_values("x-cloud-error-codes") {
+            push_code(&mut codes, code);
+        }
+        if let Some(value) = &parsed {
+            collect_codes(value, &mut codes);
+        }
+        out.codes = codes;
         if let Some(value) = parsed {
-            collect_codes(&value, &mut out.codes);
             match serde_json::from_value::<E>(value) {
                 Ok(body) => out.body = Some(body),
-                Err(e) => out.detail = Some(e.to_string()),
+                Err(e) => out.detail = Some(excerpt(e.to_string().as_bytes())),
             }
         }
         if out.body.is_none() && !bytes.is_empty() {
@@ -1375,9 +1389,7 @@ pub mod errors {
                 for (key, child) in map {
                     match child {
                         serde_json::Value::String(code) if key == "code" => {
-                            if !codes.contains(code) {
-                                codes.push(code.clone());
-                            }
+                            push_code(codes, code)
                         }
                         _ => collect_codes(child, codes),
                     }
@@ -1387,6 +1399,25 @@ pub mod errors {
                 items.iter().for_each(|v| collect_codes(v, codes))
             }
             _ => {}
+        }
+    }
+    /// Adds a code once, bounded: at most [`MAX_CODES`], each cut to
+    /// [`CODE_LIMIT`] bytes with control characters replaced, so a server
+    /// cannot stretch a one-line message or break it into several.
+    fn push_code(codes: &mut Vec<String>, code: &str) {
+        if codes.len() >= MAX_CODES {
+            return;
+        }
+        let mut end = code.len().min(CODE_LIMIT);
+        while !code.is_char_boundary(end) {
+            end -= 1;
+        }
+        let code: String = code[..end]
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        if !code.is_empty() && !codes.contains(&code) {
+            codes.push(code);
         }
     }
     fn kept_headers(headers: &HeaderMap) -> HeaderMap {
@@ -1402,8 +1433,8 @@ pub mod errors {
         }
         out
     }
-    /// The first [`EXCERPT_LIMIT`] bytes as text, cut on a character boundary,
-    /// control characters replaced so the excerpt stays on one line.
+    /// The first [`EXCERPT_LIMIT`] bytes as text (a character cut in two shows
+    /// as U+FFFD), control characters replaced so the excerpt stays on one line.
     fn excerpt(bytes: &[u8]) -> String {
         let text = String::from_utf8_lossy(&bytes[..bytes.len().min(EXCERPT_LIMIT)]);
         let mut out: String = text
