@@ -215,3 +215,23 @@ fn every_corpus_spec_with_lint_errors_stops_codegen_and_writes_nothing() {
         "only {checked} corpus specs have lint errors"
     );
 }
+
+#[test]
+fn check_reports_a_crate_no_catalogue_entry_produces_and_write_keeps_it() {
+    let scratch = scratch_workspace();
+    let root = scratch.path();
+    let stray = root.join("generated/retired-api/src");
+    std::fs::create_dir_all(&stray).unwrap();
+    std::fs::write(stray.join("lib.rs"), "// someone's work\n").unwrap();
+
+    let outcome = codegen::run(root, APIS, Mode::Check).unwrap();
+    let paths: Vec<_> = outcome.stale.iter().map(|s| s.path.as_str()).collect();
+    assert_eq!(paths, ["generated/retired-api"]);
+    assert!(outcome.stale[0].diff.contains("not produced by any entry"));
+
+    codegen::run(root, APIS, Mode::Write).unwrap();
+    assert!(
+        stray.join("lib.rs").exists(),
+        "codegen must never delete files it did not write"
+    );
+}

@@ -98,7 +98,16 @@ pub fn run(root: &Path, apis: &'static [Api], mode: Mode) -> Result<Outcome> {
     let generated = generate_all(root, apis)?;
     let (written, stale) = match mode {
         Mode::Write => (write(root, &generated)?, Vec::new()),
-        Mode::Check => (Vec::new(), stale(root, &generated)),
+        Mode::Check => {
+            let mut stale = stale(root, &generated);
+            stale.extend(strays(root, crate::catalogue::APIS).into_iter().map(|dir| Stale {
+                diff: format!(
+                    "{dir} is not produced by any entry of xtask/src/catalogue.rs: remove it, or add its API back\n"
+                ),
+                path: dir,
+            }));
+            (Vec::new(), stale)
+        }
     };
     Ok(Outcome {
         generated,
@@ -436,24 +445,44 @@ pub fn method_name(id: &str) -> String {
     }
 }
 
-/// Writes the generated files whose contents changed, each through a
-/// temporary file in the same directory and a rename.
+/// Writes the generated files whose contents changed: first every new
+/// version to a temporary file beside its target, then, only if all of those
+/// succeeded, the renames. A full disk or a read-only file therefore leaves
+/// `generated/` as it was, and a rename (atomic on one file system) is all
+/// that can happen between the old and the new state.
 pub fn write(root: &Path, generated: &[Generated]) -> Result<Vec<(String, WriteStatus)>> {
     let mut report = Vec::new();
+    let mut staged: Vec<(PathBuf, PathBuf, &str)> = Vec::new();
+    let mut failure = None;
     for file in generated.iter().flat_map(|g| &g.files) {
         let path = root.join(&file.path);
         if std::fs::read(&path).ok().as_deref() == Some(file.contents.as_bytes()) {
             report.push((file.path.clone(), WriteStatus::Unchanged));
             continue;
         }
-        write_atomically(&path, file.contents.as_bytes())
-            .with_context(|| format!("{}: cannot write", file.path))?;
-        report.push((file.path.clone(), WriteStatus::Written));
+        match stage(&path, file.contents.as_bytes()) {
+            Ok(tmp) => staged.push((tmp, path, &file.path)),
+            Err(e) => {
+                failure = Some(e.context(format!("{}: cannot write", file.path)));
+                break;
+            }
+        }
+    }
+    if let Some(e) = failure {
+        for (tmp, _, _) in &staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+        return Err(e);
+    }
+    for (tmp, path, rel) in staged {
+        std::fs::rename(&tmp, &path).with_context(|| format!("{rel}: cannot replace"))?;
+        report.push((rel.to_string(), WriteStatus::Written));
     }
     Ok(report)
 }
 
-fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
+/// Writes `contents` to a temporary file beside `path`; returns its path.
+fn stage(path: &Path, contents: &[u8]) -> Result<PathBuf> {
     let dir = path
         .parent()
         .ok_or_else(|| anyhow!("{} has no parent directory", path.display()))?;
@@ -462,11 +491,28 @@ fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
         .file_name()
         .ok_or_else(|| anyhow!("{} has no file name", path.display()))?;
     let tmp = dir.join(format!(".{}.xtask-tmp", name.to_string_lossy()));
-    let result = std::fs::write(&tmp, contents).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
+    if let Err(e) = std::fs::write(&tmp, contents) {
         let _ = std::fs::remove_file(&tmp);
+        return Err(e.into());
     }
-    Ok(result?)
+    Ok(tmp)
+}
+
+/// Crate directories under `generated/` that no catalogue entry produces
+/// (an API removed from the catalogue, a stray copy). Reported, never
+/// deleted: they may hold someone's work.
+pub fn strays(root: &Path, apis: &[Api]) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root.join("generated")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| format!("generated/{}", e.file_name().to_string_lossy()))
+        .filter(|dir| apis.iter().all(|api| api.crate_dir != dir))
+        .collect();
+    out.sort();
+    out
 }
 
 /// Compares the generated files with what is on disk; writes nothing.
