@@ -449,7 +449,10 @@ pub fn scale_tables(rows: &[ScaleRow]) -> String {
             r.codegen.ms / r.raw.ms
         );
     }
-    let _ = writeln!(out, "\nWhere the time goes (one run, ms):\n");
+    let _ = writeln!(
+        out,
+        "\nWhere the time goes (one run, ms; render+compare is the rest of a separate end-to-end run beyond the other phases' sum, so it is approximate and shows 0 when noise exceeds it):\n"
+    );
     let _ = writeln!(out, "| ops | {} |", measure::PHASES.join(" | "));
     let _ = writeln!(out, "|---:|{}", "---:|".repeat(measure::PHASES.len()));
     for r in rows {
