@@ -37,6 +37,9 @@ enum Command {
     /// Report what the spec changes since a git revision do to clients:
     /// breaking or not, and the semver bump of each generated crate.
     Diff(xtask::diff::Args),
+    /// Measure codegen speed and scale, generated-crate build cost and
+    /// client overhead; write BENCHMARKS.md. Re-runs itself in release.
+    Bench(xtask::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Codegen { check, apis } => run_codegen(check, &apis),
         Command::Lint { format, specs } => Ok(run_lint(&format, &specs)),
         Command::Diff(args) => xtask::diff::run(&args),
+        Command::Bench(args) => xtask::bench::run(&args),
     };
     match result {
         Ok(code) => code,

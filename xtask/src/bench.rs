@@ -1,0 +1,481 @@
+//! `cargo xtask bench`: how fast codegen is against raw progenitor, how it
+//! scales, what the generated crates cost to build, and what the generated
+//! client costs per request. Writes `BENCHMARKS.md` at the workspace root.
+//!
+//! The `cargo xtask` alias builds the xtask in debug, which would measure
+//! the optimiser, not the code; so `bench` re-runs itself through
+//! `cargo run --release -p xtask -- bench --inner`. Scale measurements run in
+//! a fresh child process each (`bench --measure ...`), so that each one's
+//! peak RSS (`VmHWM`) is its own and not the maximum of everything before.
+//!
+//! Nothing here is asserted in tests: `cargo test` only checks that the
+//! harness produces a table on a tiny input ([`tiny`]).
+
+pub mod build;
+pub mod client;
+pub mod measure;
+pub mod synthetic;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::catalogue::{self, Api, Interface, Settings};
+use crate::codegen;
+use measure::{Kind, Sample, median, millis};
+
+/// Command-line arguments of `cargo xtask bench`.
+#[derive(Clone, Debug, clap::Args)]
+pub struct Args {
+    /// Include the slow parts: the 3000-operation codegen and the
+    /// 1000-operation crate builds (several minutes and ~9 GB for rustc).
+    /// The default (`--quick`) skips them.
+    #[arg(long)]
+    pub full: bool,
+    /// The default; accepted for symmetry with `--full`.
+    #[arg(long, conflicts_with = "full")]
+    pub quick: bool,
+    /// Runs per measurement; medians are reported (big sizes run at most 3).
+    #[arg(long, default_value_t = 5)]
+    pub iterations: usize,
+    /// Skip the `cargo build` measurements.
+    #[arg(long)]
+    pub no_build: bool,
+    /// Skip the client-overhead measurement.
+    #[arg(long)]
+    pub no_client: bool,
+    /// Where to write the report, relative to the workspace root.
+    #[arg(long, default_value = "BENCHMARKS.md")]
+    pub output: PathBuf,
+    /// Internal: already running in a release build.
+    #[arg(long, hide = true)]
+    pub inner: bool,
+    /// Internal: run one measurement (codegen, check, raw, phases) and print
+    /// it as JSON; used for the fresh child process of each scale sample.
+    #[arg(long, hide = true, requires_all = ["ops", "root"])]
+    pub measure: Option<String>,
+    /// Internal: operations of the synthetic spec to measure.
+    #[arg(long, hide = true)]
+    pub ops: Option<usize>,
+    /// Internal: directory holding the synthetic spec and crate.
+    #[arg(long, hide = true)]
+    pub root: Option<PathBuf>,
+}
+
+/// `cargo xtask bench`.
+pub fn run(args: &Args) -> Result<ExitCode> {
+    if let (Some(kind), Some(ops), Some(root)) = (&args.measure, args.ops, &args.root) {
+        let sample = measure::measure(
+            Kind::parse(kind)?,
+            root,
+            synthetic_api(ops, Interface::Builder),
+        )?;
+        println!("{}", serde_json::to_string(&sample)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if cfg!(debug_assertions) && !args.inner {
+        return reinvoke_in_release(args);
+    }
+    let root = codegen::workspace_root();
+    let report = full_report(&root, args)?;
+    print!("{report}");
+    let out = root.join(&args.output);
+    std::fs::write(&out, &report).with_context(|| format!("{}: cannot write", out.display()))?;
+    eprintln!("wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reinvoke_in_release(args: &Args) -> Result<ExitCode> {
+    let mut cmd = Command::new(cargo());
+    cmd.current_dir(codegen::workspace_root()).args([
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        "xtask",
+        "--",
+        "bench",
+        "--inner",
+        "--iterations",
+    ]);
+    cmd.arg(args.iterations.to_string())
+        .arg("--output")
+        .arg(&args.output);
+    for (on, flag) in [
+        (args.full, "--full"),
+        (args.no_build, "--no-build"),
+        (args.no_client, "--no-client"),
+    ] {
+        if on {
+            cmd.arg(flag);
+        }
+    }
+    eprintln!("bench: re-running in release: {cmd:?}");
+    let status = cmd.status().context("cannot run cargo")?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The cargo that runs us, so the bench uses the same toolchain.
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
+}
+
+/// Synthetic operation counts measured in each mode.
+fn sizes(full: bool) -> &'static [usize] {
+    if full {
+        &[10, 100, 1000, 3000]
+    } else {
+        &[10, 100, 1000]
+    }
+}
+
+fn full_report(root: &Path, args: &Args) -> Result<String> {
+    let work = root.join("target/bench");
+    let iterations = args.iterations.max(1);
+    let mut out = header(args, iterations);
+
+    eprintln!("bench: codegen of the real specs");
+    let real = real_specs(root, iterations)?;
+    out.push_str(&real);
+
+    eprintln!("bench: scale");
+    let scale_dir = work.join("scale");
+    let rows = scale(&scale_dir, sizes(args.full), iterations, true)?;
+    out.push_str(&scale_tables(&rows));
+
+    if !args.no_build {
+        eprintln!("bench: build cost (cargo build; minutes)");
+        out.push_str(&build::section(root, &work, args.full)?);
+    }
+    if !args.no_client {
+        eprintln!("bench: client overhead");
+        out.push_str(&client::section(root)?);
+    }
+    Ok(out)
+}
+
+fn header(args: &Args, iterations: usize) -> String {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get().to_string())
+        .unwrap_or_else(|_| "unknown".to_string());
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".to_string());
+    let mut out = String::new();
+    let _ = writeln!(out, "# Benchmarks\n");
+    let _ = writeln!(
+        out,
+        "Written by `cargo xtask bench{}` (release build of the xtask). Machine: {cores} core(s), `{rustc}`. \
+         Times are medians of {iterations} run(s) (at most 3 for 1000+ operations); \
+         peak RSS is `VmHWM` of a fresh process per run.\n",
+        if args.full { " --full" } else { "" }
+    );
+    out
+}
+
+// ---------------------------------------------------------------------------
+// 1. Real specs: the workspace's codegen against raw progenitor.
+
+fn real_specs(root: &Path, iterations: usize) -> Result<String> {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## Codegen of the real specs: workspace vs raw progenitor\n"
+    );
+    let _ = writeln!(
+        out,
+        "`codegen` is what `cargo xtask codegen --check` does for one API (lint, load, normalise, \
+         generate, harden, format, render, compare with disk); `raw` is progenitor's \
+         `generate_tokens` + `syn::parse2` + `prettyplease::unparse` on the same parsed, \
+         normalised spec. Target: ratio ≤ 1.20.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| API | ops | lines | codegen ms | raw ms | ratio | {} |",
+        measure::PHASES.join(" ms | ") + " ms"
+    );
+    let _ = writeln!(
+        out,
+        "|---|---:|---:|---:|---:|---:|{}",
+        "---:|".repeat(measure::PHASES.len())
+    );
+    for api in catalogue::APIS {
+        let mut codegen_ms = Vec::new();
+        let mut raw_ms = Vec::new();
+        let mut phase_runs: Vec<Vec<(String, f64)>> = Vec::new();
+        let mut lines = 0;
+        let mut ops = 0;
+        for _ in 0..iterations {
+            let started = std::time::Instant::now();
+            let generated = codegen::generate(root, api)?;
+            let stale = codegen::stale(root, std::slice::from_ref(&generated));
+            codegen_ms.push(millis(started.elapsed()));
+            if !stale.is_empty() {
+                bail!(
+                    "{} is stale: run `cargo xtask codegen` before benchmarking",
+                    api.name
+                );
+            }
+            ops = generated.operations;
+            let sample = measure::measure(Kind::Raw, root, api)?;
+            raw_ms.push(sample.ms);
+            lines = sample.lines;
+            phase_runs.push(measure::measure(Kind::Phases, root, api)?.phases);
+        }
+        let (c, r) = (median(&codegen_ms), median(&raw_ms));
+        let _ = writeln!(
+            out,
+            "| {} | {ops} | {lines} | {c:.1} | {r:.1} | {:.2} | {} |",
+            api.name,
+            c / r,
+            phase_medians(&phase_runs)
+                .iter()
+                .map(|ms| format!("{ms:.1}"))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+    }
+    out.push('\n');
+    Ok(out)
+}
+
+/// The median of each phase over several runs, in [`measure::PHASES`] order.
+fn phase_medians(runs: &[Vec<(String, f64)>]) -> Vec<f64> {
+    measure::PHASES
+        .iter()
+        .map(|phase| {
+            let values: Vec<f64> = runs
+                .iter()
+                .filter_map(|r| r.iter().find(|(n, _)| n == phase).map(|(_, ms)| *ms))
+                .collect();
+            median(&values)
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// 2. Scale: synthetic specs.
+
+/// The catalogue entry of a synthetic spec under a bench directory. Leaked:
+/// the codegen API takes `&'static Api`, and a bench process makes a handful.
+pub fn synthetic_api(ops: usize, interface: Interface) -> &'static Api {
+    synthetic_api_with(ops, interface, &["PartialEq"], "")
+}
+
+/// [`synthetic_api`] with other derives and a name suffix, for the
+/// build-cost variants.
+pub fn synthetic_api_with(
+    ops: usize,
+    interface: Interface,
+    extra_derives: &'static [&'static str],
+    suffix: &str,
+) -> &'static Api {
+    let style = match interface {
+        Interface::Builder => "builder",
+        Interface::Positional => "positional",
+    };
+    let name = format!("synthetic-{ops}-{style}{suffix}");
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    Box::leak(Box::new(Api {
+        name: leak(name.clone()),
+        spec: leak(format!("specs/synthetic-{ops}.yaml")),
+        crate_dir: leak(name.clone()),
+        package: leak(name),
+        version: "0.1.0",
+        doc_example: "let _ = ();",
+        settings: Settings {
+            interface,
+            extra_derives,
+            ..Settings::DEFAULT
+        },
+    }))
+}
+
+/// Writes the synthetic spec of `ops` operations under `dir/specs/`.
+pub fn write_synthetic_spec(dir: &Path, ops: usize) -> Result<()> {
+    let specs = dir.join("specs");
+    std::fs::create_dir_all(&specs).with_context(|| format!("{}", specs.display()))?;
+    let path = specs.join(format!("synthetic-{ops}.yaml"));
+    std::fs::write(&path, synthetic::spec(ops)).with_context(|| format!("{}", path.display()))
+}
+
+/// One size of the scale table.
+#[derive(Clone, Debug)]
+pub struct ScaleRow {
+    /// Operations in the synthetic spec.
+    pub ops: usize,
+    /// Median `codegen` (write) run.
+    pub codegen: Sample,
+    /// Median `codegen --check` run.
+    pub check: Sample,
+    /// Median raw progenitor run.
+    pub raw: Sample,
+    /// One run phase by phase.
+    pub phases: Vec<(String, f64)>,
+}
+
+/// Measures each size; `fresh` runs each sample in a child process (the
+/// release xtask), otherwise in this process (tests: times only, peaks are
+/// this process's).
+pub fn scale(dir: &Path, sizes: &[usize], iterations: usize, fresh: bool) -> Result<Vec<ScaleRow>> {
+    let mut rows = Vec::new();
+    for &ops in sizes {
+        eprintln!("bench:   {ops} operations");
+        write_synthetic_spec(dir, ops)?;
+        let api = synthetic_api(ops, Interface::Builder);
+        // The first write creates the crate; the measured writes then find
+        // it up to date, like a re-run after a spec edit elsewhere.
+        let _ = codegen::run(dir, std::slice::from_ref(api), codegen::Mode::Write)?;
+        let runs = if ops >= 1000 {
+            iterations.min(3)
+        } else {
+            iterations
+        };
+        let one = |kind: Kind| -> Result<Sample> {
+            let mut samples = Vec::new();
+            for _ in 0..runs {
+                samples.push(if fresh {
+                    in_child(kind, ops, dir)?
+                } else {
+                    measure::measure(kind, dir, api)?
+                });
+            }
+            Ok(median_sample(samples))
+        };
+        let codegen = one(Kind::Codegen)?;
+        let check = one(Kind::Check)?;
+        let raw = one(Kind::Raw)?;
+        let phases = if fresh {
+            in_child(Kind::Phases, ops, dir)?.phases
+        } else {
+            measure::measure(Kind::Phases, dir, api)?.phases
+        };
+        rows.push(ScaleRow {
+            ops,
+            codegen,
+            check,
+            raw,
+            phases,
+        });
+    }
+    Ok(rows)
+}
+
+fn in_child(kind: Kind, ops: usize, dir: &Path) -> Result<Sample> {
+    let exe = std::env::current_exe().context("cannot find the xtask binary")?;
+    let output = Command::new(&exe)
+        .args(["bench", "--measure", kind.as_str(), "--ops"])
+        .arg(ops.to_string())
+        .arg("--root")
+        .arg(dir)
+        .output()
+        .with_context(|| format!("cannot run {}", exe.display()))?;
+    if !output.status.success() {
+        bail!(
+            "measuring {} of {ops} operations failed ({}):\n{}",
+            kind.as_str(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    serde_json::from_slice(&output.stdout).with_context(|| {
+        format!(
+            "measuring {} of {ops} operations printed no result: {}",
+            kind.as_str(),
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+/// The sample with the median time, carrying the highest peak RSS seen, so
+/// the memory column is an upper bound and not a lucky run.
+fn median_sample(mut samples: Vec<Sample>) -> Sample {
+    let peak = samples.iter().filter_map(|s| s.hwm_kib).max();
+    samples.sort_by(|a, b| a.ms.total_cmp(&b.ms));
+    let mid = samples.len() / 2;
+    let mut chosen = samples.swap_remove(mid);
+    chosen.hwm_kib = peak;
+    chosen
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map(|k| format!("{}", k / 1024))
+        .unwrap_or_else(|| "?".to_string())
+}
+
+/// The scale tables: time, memory and time per operation, then phases.
+pub fn scale_tables(rows: &[ScaleRow]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## Scale: synthetic specs (builder style)\n");
+    let _ = writeln!(
+        out,
+        "Shapes as in the performance anchors (path parameter, JSON body with a nested object, \
+         200 response of 8 properties with date-times and a 6-value enum, 400/404 sharing one \
+         Error schema). `codegen` writes the crate (finding it up to date), `--check` compares \
+         it; `raw` is progenitor + syn + prettyplease alone. Target: 1000 operations under 2 s.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| ops | lines | codegen ms | ms/op | peak RSS MiB | --check ms | --check RSS MiB | raw ms | raw ms/op | raw RSS MiB | codegen/raw |"
+    );
+    let _ = writeln!(
+        out,
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    for r in rows {
+        let ops = r.ops as f64;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.1} | {:.2} | {} | {:.1} | {} | {:.1} | {:.2} | {} | {:.2} |",
+            r.ops,
+            r.codegen.lines,
+            r.codegen.ms,
+            r.codegen.ms / ops,
+            mib(r.codegen.hwm_kib),
+            r.check.ms,
+            mib(r.check.hwm_kib),
+            r.raw.ms,
+            r.raw.ms / ops,
+            mib(r.raw.hwm_kib),
+            r.codegen.ms / r.raw.ms
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nWhere the time goes (one run, ms; render+compare is the rest of a separate end-to-end run beyond the other phases' sum, so it is approximate and shows 0 when noise exceeds it):\n"
+    );
+    let _ = writeln!(out, "| ops | {} |", measure::PHASES.join(" | "));
+    let _ = writeln!(out, "|---:|{}", "---:|".repeat(measure::PHASES.len()));
+    for r in rows {
+        let cells: Vec<String> = measure::PHASES
+            .iter()
+            .map(|p| {
+                r.phases
+                    .iter()
+                    .find(|(n, _)| n == p)
+                    .map(|(_, ms)| format!("{ms:.1}"))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let _ = writeln!(out, "| {} | {} |", r.ops, cells.join(" | "));
+    }
+    out.push('\n');
+    out
+}
+
+/// The harness on a tiny input, in this process: a 10-operation synthetic
+/// spec, one run. `cargo test` runs this to keep the harness working
+/// without asserting any timing.
+pub fn tiny(dir: &Path) -> Result<String> {
+    let rows = scale(dir, &[10], 1, false)?;
+    Ok(scale_tables(&rows))
+}

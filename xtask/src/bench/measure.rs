@@ -1,0 +1,236 @@
+//! Timing the codegen pipeline: end to end, phase by phase, and raw
+//! progenitor on the same parsed spec.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, anyhow};
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::{Api, Interface, Settings};
+use crate::codegen;
+use crate::spec::Spec;
+
+/// What one measurement runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `cargo xtask codegen` for one API: generate, then write what changed.
+    Codegen,
+    /// `cargo xtask codegen --check` for one API: generate, then compare.
+    Check,
+    /// Raw progenitor on the already parsed and normalised spec:
+    /// `generate_tokens` + `syn::parse2` + `prettyplease::unparse`.
+    Raw,
+    /// Every phase of the pipeline timed on its own.
+    Phases,
+}
+
+impl Kind {
+    /// The name used on the command line of the child process.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Codegen => "codegen",
+            Kind::Check => "check",
+            Kind::Raw => "raw",
+            Kind::Phases => "phases",
+        }
+    }
+
+    /// The inverse of [`Kind::as_str`].
+    pub fn parse(s: &str) -> Result<Kind> {
+        [Kind::Codegen, Kind::Check, Kind::Raw, Kind::Phases]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| anyhow!("unknown measurement `{s}`: codegen, check, raw or phases"))
+    }
+}
+
+/// The result of one measurement.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Sample {
+    /// Wall time of the measured work, in milliseconds.
+    pub ms: f64,
+    /// Peak resident set size of the process (`VmHWM`), in KiB, when known.
+    pub hwm_kib: Option<u64>,
+    /// Lines of generated Rust code (`lib.rs` for the pipeline, the
+    /// formatted token stream for raw progenitor).
+    pub lines: usize,
+    /// Per-phase times in milliseconds, in pipeline order ([`Kind::Phases`]).
+    pub phases: Vec<(String, f64)>,
+}
+
+/// The phases of [`codegen::generate_code`] and around it, in order.
+pub const PHASES: &[&str] = &[
+    "lint",
+    "load",
+    "normalise",
+    "generate",
+    "syn parse",
+    "harden",
+    "unparse",
+    "render+compare",
+];
+
+/// Runs `kind` once for `api`, whose spec and crate live under `root`.
+pub fn measure(kind: Kind, root: &Path, api: &'static Api) -> Result<Sample> {
+    let mut sample = match kind {
+        Kind::Codegen | Kind::Check => end_to_end(kind, root, api)?,
+        Kind::Raw => {
+            let spec = normalised(root, api)?;
+            raw(&spec, &api.settings)?
+        }
+        Kind::Phases => phases(root, api)?,
+    };
+    sample.hwm_kib = peak_rss_kib();
+    Ok(sample)
+}
+
+fn end_to_end(kind: Kind, root: &Path, api: &'static Api) -> Result<Sample> {
+    let mode = match kind {
+        Kind::Check => codegen::Mode::Check,
+        _ => codegen::Mode::Write,
+    };
+    let apis: &'static [Api] = std::slice::from_ref(api);
+    let started = Instant::now();
+    let outcome = codegen::run(root, apis, mode)?;
+    let ms = millis(started.elapsed());
+    Ok(Sample {
+        ms,
+        lines: lib_lines(&outcome.generated),
+        ..Sample::default()
+    })
+}
+
+fn lib_lines(generated: &[codegen::Generated]) -> usize {
+    generated
+        .iter()
+        .flat_map(|g| &g.files)
+        .filter(|f| f.path.ends_with("lib.rs"))
+        .map(|f| f.contents.lines().count())
+        .sum()
+}
+
+/// The spec as progenitor sees it inside the pipeline: parsed and
+/// normalised. Raw progenitor gets exactly this, so the comparison is about
+/// the work around progenitor, not about a different input.
+fn normalised(root: &Path, api: &Api) -> Result<Spec> {
+    let mut spec = crate::spec::load(root, api.spec)?;
+    crate::normalise::normalise(&mut spec.openapi, api.spec)?;
+    Ok(spec)
+}
+
+/// progenitor, syn and prettyplease alone: the baseline of the anchors.
+pub fn raw(spec: &Spec, settings: &Settings) -> Result<Sample> {
+    let settings = progenitor_settings(settings);
+    let started = Instant::now();
+    let tokens = progenitor::Generator::new(&settings)
+        .generate_tokens(&spec.openapi)
+        .map_err(|e| anyhow!("{}: progenitor: {e}", spec.path.display()))?;
+    let file: syn::File = syn::parse2(tokens)
+        .with_context(|| format!("{}: progenitor output", spec.path.display()))?;
+    let text = prettyplease::unparse(&file);
+    let ms = millis(started.elapsed());
+    Ok(Sample {
+        ms,
+        lines: text.lines().count(),
+        ..Sample::default()
+    })
+}
+
+/// Each phase of the pipeline on its own, in the order `codegen` runs them.
+/// The last one, render+compare, is what `codegen::generate` plus
+/// `codegen::stale` take beyond the sum of the others (measured in the same
+/// call), since rendering is private to `codegen`.
+fn phases(root: &Path, api: &'static Api) -> Result<Sample> {
+    let bytes =
+        std::fs::read(root.join(api.spec)).with_context(|| format!("{}: cannot read", api.spec))?;
+    let path = Path::new(api.spec);
+    let mut out: Vec<(String, f64)> = Vec::new();
+    let mut time = |name: &str, started: Instant| {
+        out.push((name.to_string(), millis(started.elapsed())));
+    };
+
+    let t = Instant::now();
+    let report = crate::lint::lint_source(path, &bytes);
+    time("lint", t);
+    if report.errors() > 0 {
+        anyhow::bail!("{} does not lint clean:\n{report}", api.spec);
+    }
+    let t = Instant::now();
+    let spec = crate::spec::parse(path, &bytes)?;
+    time("load", t);
+    let t = Instant::now();
+    let mut normalised = spec.clone();
+    let facts = crate::normalise::normalise(&mut normalised.openapi, api.spec)?;
+    crate::spec::check_shapes(path, &normalised.openapi)?;
+    time("normalise", t);
+    let settings = progenitor_settings(&api.settings);
+    let t = Instant::now();
+    let tokens = progenitor::Generator::new(&settings)
+        .generate_tokens(&normalised.openapi)
+        .map_err(|e| anyhow!("{}: progenitor: {e}", api.spec))?;
+    time("generate", t);
+    let t = Instant::now();
+    let mut file: syn::File = syn::parse2(tokens).context("progenitor output")?;
+    time("syn parse", t);
+    let t = Instant::now();
+    crate::harden::apply(&mut file, &spec, &facts)?;
+    time("harden", t);
+    let t = Instant::now();
+    let text = prettyplease::unparse(&file);
+    time("unparse", t);
+    drop(file);
+
+    let t = Instant::now();
+    let generated = codegen::generate(root, api)?;
+    let _ = codegen::stale(root, std::slice::from_ref(&generated));
+    let whole = millis(t.elapsed());
+    let parts: f64 = out.iter().map(|(_, ms)| ms).sum();
+    out.push(("render+compare".to_string(), (whole - parts).max(0.0)));
+    Ok(Sample {
+        ms: whole,
+        lines: text.lines().count(),
+        phases: out,
+        ..Sample::default()
+    })
+}
+
+/// The same translation as `codegen`'s private `progenitor_settings`; kept
+/// in step by hand (a difference would show as a lines mismatch between the
+/// raw and the pipeline columns).
+pub fn progenitor_settings(settings: &Settings) -> progenitor::GenerationSettings {
+    let mut out = progenitor::GenerationSettings::new();
+    out.with_interface(match settings.interface {
+        Interface::Builder => progenitor::InterfaceStyle::Builder,
+        Interface::Positional => progenitor::InterfaceStyle::Positional,
+    })
+    .with_tag(progenitor::TagStyle::Merged)
+    .with_timeout(settings.timeout_secs);
+    for derive in settings.extra_derives {
+        out.with_derive(*derive);
+    }
+    out
+}
+
+/// `VmHWM` of this process: the peak resident set size since it started.
+/// Only meaningful in a fresh process per measurement, which is how the
+/// bench runs the scale measurements.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// A duration in milliseconds, with fractions.
+pub fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The median of some numbers (the upper one of the middle two).
+pub fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
