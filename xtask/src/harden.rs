@@ -43,14 +43,15 @@ struct OperationFacts {
 pub fn apply(file: &mut syn::File, spec: &Spec, normalised: &Normalised) -> Result<()> {
     let shown = spec.path.display().to_string();
     let types = types_module(file).with_context(|| format!("{shown}: no `types` module"))?;
+    // Before the passes below change `types`: the unions are data enums,
+    // which they leave alone.
+    let unions = union_variants(types.iter(), normalised)
+        .with_context(|| format!("{shown}: synthesised response unions"))?;
     open_enums(types);
     let changed = clearable_lists(types);
     clearable_builders(types, &changed);
 
     let facts = operation_facts(spec);
-    let types_snapshot: Vec<Item> = types.clone();
-    let unions = union_variants(types_snapshot.iter(), normalised)
-        .with_context(|| format!("{shown}: synthesised response unions"))?;
     rewrite_sends(file, &facts, &unions)
         .with_context(|| format!("{shown}: rewriting operations"))?;
     deprecate(file, &facts, &spec.openapi.info.title);

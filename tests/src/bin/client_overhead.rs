@@ -1,6 +1,6 @@
 //! Client overhead for `cargo xtask bench`: per-request latency and
-//! throughput of the generated Astronomer client and of the same call
-//! written by hand with reqwest, against one in-process HTTP/1.1 server on
+//! throughput of the `cloud-orgs` facade, of the generated Astronomer client
+//! and of the same call written by hand with reqwest, against one in-process HTTP/1.1 server on
 //! 127.0.0.1 that answers the documented response. Prints JSON on stdout
 //! for the bench to read (see `xtask::bench::client`).
 //!
@@ -43,9 +43,17 @@ async fn main() -> Result<()> {
         .build()
         .context("reqwest client")?;
     let generated = Client::new_with_client(&base, http.clone());
+    let facade = cloud_orgs::astronomer::Client::new(
+        cloud_orgs::Config::new("bench-token").base_url(base.clone()),
+    )
+    .map_err(|e| anyhow!("facade client: {e}"))?;
     let request = example_request()?;
 
-    let clients: [&str; 2] = ["hand-written reqwest", "generated client (raw)"];
+    let clients: [&str; 3] = [
+        "hand-written reqwest",
+        "generated client (raw)",
+        "cloud-orgs facade",
+    ];
     let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); clients.len()];
     for round in 0..=ROUNDS {
         // Round 0 is the warm-up: connections, allocator, caches.
@@ -57,7 +65,8 @@ async fn main() -> Result<()> {
                 let started = Instant::now();
                 let organization = match which {
                     0 => hand_written(&http, &base, &request).await?,
-                    _ => raw_generated(&generated, &request).await?,
+                    1 => raw_generated(&generated, &request).await?,
+                    _ => through_facade(&facade).await?,
                 };
                 let elapsed = started.elapsed();
                 std::hint::black_box(organization);
@@ -67,14 +76,11 @@ async fn main() -> Result<()> {
             }
         }
     }
-    let mut stats: Vec<serde_json::Value> = clients
+    let stats: Vec<serde_json::Value> = clients
         .iter()
         .zip(&mut samples)
         .map(|(name, s)| summary(name, s))
         .collect();
-    if let Some(facade) = facade_column(&base).await? {
-        stats.push(facade);
-    }
     let out = json!({
         "requests": ROUNDS * PER_ROUND,
         "operation": "Astronomer `POST /organizations/{organizationId}` (UpdateOrganization)",
@@ -84,15 +90,21 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-/// The facade's column.
-///
-/// TODO(cloud-orgs facade): once `client/` (package `cloud-orgs`) lands, add
-/// it to `[dependencies]` of `tests/Cargo.toml`, build its client against
-/// `base`, time the same update in the interleaved rounds of `main` (add it
-/// to `clients` there rather than timing it separately here), and return
-/// its summary. Issue 9's target: the facade within 5% of raw reqwest at p50.
-async fn facade_column(_base: &str) -> Result<Option<serde_json::Value>> {
-    Ok(None)
+/// The same update through the facade: validation, its retry loop (not
+/// taken: every answer is 200), its span, its error mapping (not taken).
+/// Its reqwest client has the facade's own settings (timeouts, auth header,
+/// `User-Agent`), as a user would get them.
+async fn through_facade(client: &cloud_orgs::astronomer::Client) -> Result<Organization> {
+    let changes = cloud_orgs::astronomer::OrganizationChanges::new()
+        .name("My Organization")
+        .billing_email("billing@company.com")
+        .scim_enabled(false)
+        .allow_enhanced_support_access(false)
+        .enforce_dedicated_clusters(false);
+    client
+        .update_organization(ORGANIZATION_ID, changes)
+        .await
+        .map_err(|e| anyhow!("facade: {e}"))
 }
 
 /// The call a user would write without the generated client.
