@@ -139,11 +139,13 @@ pub fn generate(root: &Path, api: &'static Api) -> Result<Generated> {
     let started = Instant::now();
     // The lint runs first: it reports every mistake with its line, where
     // generation would stop at the first one.
-    let report = crate::lint::lint_file(root, api.spec);
+    let bytes =
+        std::fs::read(root.join(api.spec)).with_context(|| format!("{}: cannot read", api.spec))?;
+    let report = crate::lint::lint_source(Path::new(api.spec), &bytes);
     if report.errors() > 0 {
         bail!("{} does not pass `cargo xtask lint`:\n{report}", api.spec);
     }
-    let spec = spec::load(root, api.spec)?;
+    let spec = spec::parse(Path::new(api.spec), &bytes)?;
     let code = generate_code(&spec, &api.settings)?;
     let types = count_types(&code.file);
     let lib = render_lib(api, &spec, &code.text);
@@ -240,18 +242,8 @@ fn only_operation(openapi: &OpenAPI, keep: &OperationRef) -> OpenAPI {
     alone.paths.paths.retain(|path, _| *path == keep.path);
     for item in alone.paths.paths.values_mut() {
         if let openapiv3::ReferenceOr::Item(item) = item {
-            let m = keep.method.to_ascii_lowercase();
-            for (method, slot) in [
-                ("get", &mut item.get),
-                ("put", &mut item.put),
-                ("post", &mut item.post),
-                ("delete", &mut item.delete),
-                ("options", &mut item.options),
-                ("head", &mut item.head),
-                ("patch", &mut item.patch),
-                ("trace", &mut item.trace),
-            ] {
-                if method != m {
+            for (method, slot) in spec::operation_slots(item) {
+                if method != keep.method {
                     *slot = None;
                 }
             }

@@ -236,29 +236,14 @@ enum Body {
 }
 
 fn body_of(response: &ReferenceOr<Response>, shared: &openapiv3::Components) -> Body {
-    let response = match response {
-        ReferenceOr::Item(r) => r,
-        ReferenceOr::Reference { reference } => {
-            match reference
-                .strip_prefix("#/components/responses/")
-                .and_then(|name| shared.responses.get(name))
-            {
-                Some(ReferenceOr::Item(r)) => r,
-                _ => return Body::Raw,
-            }
-        }
-    };
-    let Some((media_type, media)) = response.content.iter().next() else {
-        return Body::None;
-    };
-    if !(media_type == "application/json" || media_type.ends_with("+json")) {
-        return Body::Raw;
-    }
-    match &media.schema {
-        Some(ReferenceOr::Reference { reference }) => Body::Json(reference.clone()),
-        // An inline schema has no name to become a variant; progenitor names
-        // it after the operation, so it is only equal to itself.
-        Some(ReferenceOr::Item(_)) | None => Body::Raw,
+    match spec::response_body(Some(shared), response) {
+        spec::ResponseBody::None => Body::None,
+        spec::ResponseBody::Named(reference) => Body::Json(reference),
+        // An inline schema has no name to become a variant (progenitor names
+        // it after the operation), so like raw bytes it cannot be merged.
+        spec::ResponseBody::Raw
+        | spec::ResponseBody::Inline
+        | spec::ResponseBody::Unresolved(_) => Body::Raw,
     }
 }
 
@@ -344,15 +329,8 @@ fn operation_mut<'a>(
     let ReferenceOr::Item(item) = openapi.paths.paths.get_mut(&op.path)? else {
         return None;
     };
-    match op.method.as_str() {
-        "GET" => item.get.as_mut(),
-        "PUT" => item.put.as_mut(),
-        "POST" => item.post.as_mut(),
-        "DELETE" => item.delete.as_mut(),
-        "OPTIONS" => item.options.as_mut(),
-        "HEAD" => item.head.as_mut(),
-        "PATCH" => item.patch.as_mut(),
-        "TRACE" => item.trace.as_mut(),
-        _ => None,
-    }
+    spec::operation_slots(item)
+        .into_iter()
+        .find(|(method, _)| *method == op.method)
+        .and_then(|(_, slot)| slot.as_mut())
 }

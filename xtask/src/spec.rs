@@ -264,37 +264,71 @@ fn check_response_shapes(
     Ok(())
 }
 
+/// What a response's body is, as progenitor will see it. One
+/// classification serves the shape check here and [`crate::normalise`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResponseBody {
+    /// No `content`.
+    None,
+    /// A non-JSON media type, or JSON without a schema: raw bytes.
+    Raw,
+    /// JSON with an inline schema: a type of its own, named after the operation.
+    Inline,
+    /// JSON with a `$ref` to a component schema.
+    Named(String),
+    /// A response `$ref` that does not resolve (or loops).
+    Unresolved(String),
+}
+
+/// Classifies one response, following response `$ref`s.
+pub fn response_body(
+    components: Option<&openapiv3::Components>,
+    response: &ReferenceOr<openapiv3::Response>,
+) -> ResponseBody {
+    let response = match response {
+        ReferenceOr::Item(r) => r,
+        ReferenceOr::Reference { reference } => {
+            match components.and_then(|c| resolve_response(c, reference)) {
+                Some(r) => r,
+                None => return ResponseBody::Unresolved(reference.clone()),
+            }
+        }
+    };
+    let Some((media, content)) = response.content.iter().next() else {
+        return ResponseBody::None;
+    };
+    let is_json = media == "application/json" || media.ends_with("+json");
+    match (&content.schema, is_json) {
+        (Some(ReferenceOr::Reference { reference }), true) => {
+            ResponseBody::Named(reference.clone())
+        }
+        (Some(ReferenceOr::Item(_)), true) => ResponseBody::Inline,
+        (None, true) | (_, false) => ResponseBody::Raw,
+    }
+}
+
 fn response_shape(
     openapi: &OpenAPI,
     response: &ReferenceOr<openapiv3::Response>,
     code: &str,
 ) -> BodyShape {
-    let response = match response {
-        ReferenceOr::Item(r) => r,
-        ReferenceOr::Reference { reference } => match resolve_response(openapi, reference) {
-            Some(r) => r,
-            None => return BodyShape::Schema(format!("unresolved {reference}")),
-        },
-    };
-    let Some((media, content)) = response.content.iter().next() else {
-        return BodyShape::None;
-    };
-    let is_json = media == "application/json" || media.ends_with("+json");
-    match (&content.schema, is_json) {
-        (Some(ReferenceOr::Reference { reference }), true) => BodyShape::Schema(reference.clone()),
+    match response_body(openapi.components.as_ref(), response) {
+        ResponseBody::None => BodyShape::None,
+        ResponseBody::Raw => BodyShape::Raw,
         // Each inline schema becomes its own Rust type.
-        (Some(ReferenceOr::Item(_)), true) => {
-            BodyShape::Schema(format!("an inline schema ({code})"))
-        }
-        (None, true) => BodyShape::Raw,
-        (_, false) => BodyShape::Raw,
+        ResponseBody::Inline => BodyShape::Schema(format!("an inline schema ({code})")),
+        ResponseBody::Named(reference) => BodyShape::Schema(reference),
+        ResponseBody::Unresolved(reference) => BodyShape::Schema(format!("unresolved {reference}")),
     }
 }
 
 /// Follows response `$ref`s; `None` for a dangling one or a cycle (the
 /// lint reports both; this must not recurse forever for callers that skip it).
-fn resolve_response<'a>(openapi: &'a OpenAPI, reference: &str) -> Option<&'a openapiv3::Response> {
-    let responses = &openapi.components.as_ref()?.responses;
+fn resolve_response<'a>(
+    components: &'a openapiv3::Components,
+    reference: &str,
+) -> Option<&'a openapiv3::Response> {
+    let responses = &components.responses;
     let mut reference = reference;
     for _ in 0..=responses.len() {
         let name = reference.strip_prefix("#/components/responses/")?;
@@ -304,6 +338,23 @@ fn resolve_response<'a>(openapi: &'a OpenAPI, reference: &str) -> Option<&'a ope
         }
     }
     None
+}
+
+/// The eight operation slots of a path item, by upper-case method: the one
+/// table for code that must find or change an operation by method.
+pub fn operation_slots(
+    item: &mut openapiv3::PathItem,
+) -> [(&'static str, &mut Option<openapiv3::Operation>); 8] {
+    [
+        ("GET", &mut item.get),
+        ("PUT", &mut item.put),
+        ("POST", &mut item.post),
+        ("DELETE", &mut item.delete),
+        ("OPTIONS", &mut item.options),
+        ("HEAD", &mut item.head),
+        ("PATCH", &mut item.patch),
+        ("TRACE", &mut item.trace),
+    ]
 }
 
 /// Every operation of the document, in path order then method order.
