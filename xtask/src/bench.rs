@@ -297,6 +297,7 @@ pub fn synthetic_api_with(
             extra_derives,
             ..Settings::DEFAULT
         },
+        profile: crate::catalogue::Profile::Transcribed,
     }))
 }
 

@@ -36,6 +36,19 @@ impl Settings {
     };
 }
 
+/// How strictly `cargo xtask lint` (and codegen, which lints first) judges a
+/// spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Profile {
+    /// Our own hand-written specs: every house rule of transcription
+    /// (documentation links, security, named enums, examples...) is an error.
+    Transcribed,
+    /// A spec as its vendor publishes it: only what would stop code
+    /// generation or make the generated client wrong is an error; the house
+    /// rules are warnings. Also the profile of any file outside the catalogue.
+    Vendor,
+}
+
 /// One API: where its spec is and where its generated crate goes.
 #[derive(Clone, Copy, Debug)]
 pub struct Api {
@@ -54,6 +67,8 @@ pub struct Api {
     pub doc_example: &'static str,
     /// How to generate it.
     pub settings: Settings,
+    /// How strictly to lint its spec.
+    pub profile: Profile,
 }
 
 /// Every API of the workspace, in the order they are generated and reported.
@@ -90,6 +105,7 @@ println!("{} is on the {} plan", organization.name, organization.support_plan);
 # Ok(())
 # }"#,
         settings: Settings::DEFAULT,
+        profile: Profile::Transcribed,
     },
     Api {
         name: "elastic-cloud",
@@ -119,6 +135,7 @@ println!("renamed {} to {}", organization.id, organization.name);
 # Ok(())
 # }"#,
         settings: Settings::DEFAULT,
+        profile: Profile::Transcribed,
     },
 ];
 

@@ -182,7 +182,7 @@ pub fn generate_code(spec: &Spec, settings: &Settings) -> Result<Code> {
     let shown = spec.path.display().to_string();
     let mut normalised = spec.clone();
     let facts = crate::normalise::normalise(&mut normalised.openapi, &shown)?;
-    spec::check_shapes(&spec.path, &normalised.openapi)?;
+    crate::normalise::check_shapes(&spec.path, &normalised.openapi)?;
     let tokens = run_progenitor(&normalised, settings)?;
     let mut file: syn::File = syn::parse2(tokens).with_context(|| {
         format!(
@@ -325,7 +325,7 @@ fn render_lib(api: &Api, spec: &Spec, code: &str) -> String {
         let method = op
             .operation_id
             .as_deref()
-            .map(method_name)
+            .map(crate::names::method_name)
             .unwrap_or_default();
         let summary = operation.summary.as_deref().unwrap_or("");
         let deprecated = if operation.deprecated {
@@ -400,41 +400,6 @@ fn render_manifest(api: &Api, spec: &Spec, code: &str) -> String {
     }
     let _ = writeln!(out, "\n[lints]\nworkspace = true");
     out
-}
-
-/// progenitor's Rust name for an operationId (`UpdateOrganization`,
-/// `update-organization` -> `update_organization`): the same steps as its
-/// `sanitize(.., Case::Snake)`, heck's snake case included, so acronyms
-/// (`getAPIKeys` -> `get_api_keys`) come out the same.
-pub fn method_name(id: &str) -> String {
-    use heck::ToSnakeCase as _;
-    let cleaned: String = id
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let out = match id {
-        "+1" => "plus1".to_string(),
-        "-1" => "minus1".to_string(),
-        _ => cleaned.to_snake_case(),
-    };
-    let out = match out.chars().next() {
-        None => "x".to_string(),
-        Some(c) if c.is_alphabetic() || c == '_' => out,
-        Some(_) => format!("_{out}"),
-    };
-    // A keyword (`type`, `match`) is not an identifier: progenitor appends `_`.
-    if syn::parse_str::<syn::Ident>(&out).is_ok() {
-        out
-    } else {
-        format!("{out}_")
-    }
 }
 
 /// Writes the generated files whose contents changed: first every new
@@ -550,18 +515,4 @@ pub fn abbreviate(diff: &str, max_lines: usize) -> String {
         .collect();
     let _ = writeln!(out, "... {} more diff lines", total - max_lines);
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::method_name;
-
-    #[test]
-    fn snake_case_matches_progenitor_names() {
-        assert_eq!(method_name("UpdateOrganization"), "update_organization");
-        assert_eq!(method_name("update-organization"), "update_organization");
-        assert_eq!(method_name("listV2Items"), "list_v2_items");
-        assert_eq!(method_name("getAPIKeys"), "get_api_keys");
-        assert_eq!(method_name("type"), "type_");
-    }
 }

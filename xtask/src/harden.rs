@@ -76,7 +76,7 @@ fn operation_facts(spec: &Spec) -> BTreeMap<String, OperationFacts> {
         .filter_map(|(op, operation)| {
             let id = op.operation_id.as_deref()?;
             Some((
-                crate::codegen::method_name(id),
+                crate::names::method_name(id),
                 OperationFacts {
                     method: op.method.clone(),
                     path: op.path.clone(),

@@ -17,6 +17,7 @@ pub mod diff;
 pub mod harden;
 pub mod lint;
 pub mod locate;
+pub mod names;
 pub mod normalise;
 pub mod spec;
 pub mod surface;

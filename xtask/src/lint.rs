@@ -18,6 +18,7 @@ mod schemas;
 
 use std::fmt;
 use std::path::Path;
+use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
@@ -205,6 +206,51 @@ pub const RULES: &[(&str, &str)] = &[
         "every example validates against its schema",
     ),
 ];
+
+/// Command-line arguments of `cargo xtask lint`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// `text` (one finding a line) or `json`.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+    /// Spec files, relative to the workspace root; all catalogue specs by default.
+    pub specs: Vec<String>,
+}
+
+/// `cargo xtask lint`: lint, print, pick the exit status (1 on any error).
+pub fn run(args: &Args) -> ExitCode {
+    let (format, specs) = (args.format.as_str(), args.specs.as_slice());
+    let root = crate::codegen::workspace_root();
+    let specs: Vec<&str> = match specs {
+        [] => crate::catalogue::APIS.iter().map(|a| a.spec).collect(),
+        named => named.iter().map(String::as_str).collect(),
+    };
+    let reports: Vec<Report> = specs.iter().map(|s| lint_file(&root, s)).collect();
+    let errors: usize = reports.iter().map(Report::errors).sum();
+    let warnings: usize = reports.iter().map(Report::warnings).sum();
+    if format == "json" {
+        let findings: Vec<_> = reports
+            .iter()
+            .flat_map(|r| r.findings.iter().map(Finding::to_json))
+            .collect();
+        let out =
+            serde_json::json!({ "findings": findings, "errors": errors, "warnings": warnings });
+        println!("{out:#}");
+    } else {
+        for report in &reports {
+            print!("{report}");
+        }
+        println!(
+            "{} spec(s) linted: {errors} error(s), {warnings} warning(s)",
+            specs.len()
+        );
+    }
+    if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
 
 /// Lints the spec at `root/rel`; the report names the file `rel`.
 pub fn lint_file(root: &Path, rel: &str) -> Report {

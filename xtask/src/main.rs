@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
-use xtask::{catalogue, codegen, lint};
+use xtask::{catalogue, codegen};
 
 #[derive(Parser)]
 #[command(
@@ -27,13 +27,7 @@ enum Command {
         apis: Vec<String>,
     },
     /// Check specs for transcription mistakes; exit code 1 on any error.
-    Lint {
-        /// `text` (one finding a line) or `json`.
-        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
-        format: String,
-        /// Spec files, relative to the workspace root; all catalogue specs by default.
-        specs: Vec<String>,
-    },
+    Lint(xtask::lint::Args),
     /// Report what the spec changes since a git revision do to clients:
     /// breaking or not, and the semver bump of each generated crate.
     Diff(xtask::diff::Args),
@@ -46,7 +40,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen { check, apis } => run_codegen(check, &apis),
-        Command::Lint { format, specs } => Ok(run_lint(&format, &specs)),
+        Command::Lint(args) => Ok(xtask::lint::run(&args)),
         Command::Diff(args) => xtask::diff::run(&args),
         Command::Bench(args) => xtask::bench::run(&args),
     };
@@ -107,39 +101,6 @@ fn run_codegen(check: bool, names: &[String]) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn run_lint(format: &str, specs: &[String]) -> ExitCode {
-    let root = codegen::workspace_root();
-    let specs: Vec<&str> = match specs {
-        [] => catalogue::APIS.iter().map(|a| a.spec).collect(),
-        named => named.iter().map(String::as_str).collect(),
-    };
-    let reports: Vec<lint::Report> = specs.iter().map(|s| lint::lint_file(&root, s)).collect();
-    let errors: usize = reports.iter().map(lint::Report::errors).sum();
-    let warnings: usize = reports.iter().map(lint::Report::warnings).sum();
-    if format == "json" {
-        let findings: Vec<_> = reports
-            .iter()
-            .flat_map(|r| r.findings.iter().map(lint::Finding::to_json))
-            .collect();
-        let out =
-            serde_json::json!({ "findings": findings, "errors": errors, "warnings": warnings });
-        println!("{out:#}");
-    } else {
-        for report in &reports {
-            print!("{report}");
-        }
-        println!(
-            "{} spec(s) linted: {errors} error(s), {warnings} warning(s)",
-            specs.len()
-        );
-    }
-    if errors > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
 }
 
 /// The catalogue entries named on the command line (all when none are).

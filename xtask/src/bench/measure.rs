@@ -162,7 +162,7 @@ fn phases(root: &Path, api: &'static Api) -> Result<Sample> {
     let t = Instant::now();
     let mut normalised = spec.clone();
     let facts = crate::normalise::normalise(&mut normalised.openapi, api.spec)?;
-    crate::spec::check_shapes(path, &normalised.openapi)?;
+    crate::normalise::check_shapes(path, &normalised.openapi)?;
     time("normalise", t);
     let settings = progenitor_settings(&api.settings);
     let t = Instant::now();

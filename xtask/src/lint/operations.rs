@@ -111,7 +111,7 @@ fn check_operation_id(
         return;
     }
     ids.insert(id.to_string(), name.to_string());
-    let key = snake_case(id);
+    let key = crate::names::method_name(id);
     if let Some((other, first)) = snake.get(&key) {
         lint.error(
             "operation-id-duplicate",
@@ -139,29 +139,6 @@ fn is_identifier(id: &str) -> bool {
             .windows(2)
             .any(|w| !w[0].is_ascii_alphanumeric() && !w[1].is_ascii_alphanumeric())
         && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
-}
-
-/// The method name progenitor derives: `updateOrganization`,
-/// `UpdateOrganization` and `update-organization` all give `update_organization`.
-fn snake_case(id: &str) -> String {
-    let mut out = String::new();
-    let mut prev_lower = false;
-    for c in id.chars() {
-        if c == '-' || c == '_' {
-            out.push('_');
-            prev_lower = false;
-        } else if c.is_ascii_uppercase() {
-            if prev_lower {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-            prev_lower = false;
-        } else {
-            out.push(c);
-            prev_lower = c.is_ascii_alphanumeric();
-        }
-    }
-    out
 }
 
 /// The `{name}`s of a path template.

@@ -29,6 +29,10 @@ use openapiv3::{
 
 use crate::spec::{self, OperationRef};
 
+mod shapes;
+
+pub use shapes::{ResponseBody, check_shapes, response_body};
+
 /// One status of one operation that decodes into one variant of a
 /// synthesised union type.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,7 +78,7 @@ pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Result<Normalised> {
         let Some(operation) = operation_mut(openapi, &op) else {
             continue;
         };
-        let method = crate::codegen::method_name(op.operation_id.as_deref().unwrap_or_default());
+        let method = crate::names::method_name(op.operation_id.as_deref().unwrap_or_default());
 
         split_default(&mut operation.responses);
 
@@ -236,14 +240,12 @@ enum Body {
 }
 
 fn body_of(response: &ReferenceOr<Response>, shared: &openapiv3::Components) -> Body {
-    match spec::response_body(Some(shared), response) {
-        spec::ResponseBody::None => Body::None,
-        spec::ResponseBody::Named(reference) => Body::Json(reference),
+    match response_body(Some(shared), response) {
+        ResponseBody::None => Body::None,
+        ResponseBody::Named(reference) => Body::Json(reference),
         // An inline schema has no name to become a variant (progenitor names
         // it after the operation), so like raw bytes it cannot be merged.
-        spec::ResponseBody::Raw
-        | spec::ResponseBody::Inline
-        | spec::ResponseBody::Unresolved(_) => Body::Raw,
+        ResponseBody::Raw | ResponseBody::Inline | ResponseBody::Unresolved(_) => Body::Raw,
     }
 }
 
