@@ -3,8 +3,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use cloud_orgs::RetryPolicy;
-use cloud_orgs::retry::parse_retry_after;
+use cloud_orgs_runtime::RetryPolicy;
+use cloud_orgs_runtime::retry::parse_retry_after;
 
 fn policy() -> RetryPolicy {
     RetryPolicy {

@@ -1,0 +1,424 @@
+//! What a generated operation does with the response it got.
+//!
+//! `cargo xtask codegen` rewrites each arm of progenitor's
+//! `match response.status().as_u16() { .. }` into a call of one of these
+//! functions, chosen by the arm's shape (typed success, documented error
+//! with or without a typed body, undocumented status) and never by the
+//! operation: the decoding, the bounds and the classification live here
+//! once, for every operation of every generated crate.
+
+use progenitor_client::ResponseValue;
+use reqwest::header::{HeaderMap, HeaderName};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{ApiError, Details, ErrorKind};
+use crate::operation::Operation;
+use crate::text;
+
+/// Error bodies are read up to this size; the rest is not downloaded.
+pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// At most this many error codes are kept.
+pub const MAX_CODES: usize = 8;
+
+/// Response headers whose values are error codes (comma-separated).
+pub const CODE_HEADERS: &[&str] = &["x-cloud-error-codes"];
+
+/// Response headers that carry a request id for the vendor's support.
+pub const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-amzn-requestid"];
+
+/// Response headers an error keeps: error codes, request ids, what a retry
+/// needs, and the content type. Nothing else, so nothing sensitive.
+pub const KEPT_HEADERS: &[&str] = &[
+    "x-cloud-error-codes",
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "retry-after",
+    "content-type",
+];
+
+/// What [`crate::Runtime::exec`] knew about the call, handed to the
+/// decoding through the response's extensions: the only channel from
+/// progenitor's `exec` hook to the code that reads the body.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CallFacts {
+    pub attempts: u32,
+    /// Replaced by `<redacted>` wherever a server echoed it.
+    pub secret: Option<std::sync::Arc<str>>,
+}
+
+/// Decodes a documented success response with a JSON body.
+pub async fn success<T, E>(
+    operation: &'static Operation,
+    response: reqwest::Response,
+) -> Result<ResponseValue<T>, ApiError<E>>
+where
+    T: DeserializeOwned,
+{
+    let status = response.status();
+    let headers = response.headers().clone();
+    let facts = facts_of(&response);
+    let bytes = match response.bytes().await {
+        Ok(bytes) => bytes,
+        Err(e) => return Err(transport(operation, e)),
+    };
+    match serde_json::from_slice::<T>(&bytes) {
+        Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+        Err(e) => {
+            let mut out = ApiError::new(ErrorKind::InvalidResponse, operation);
+            out.details.status = Some(status);
+            out.details.documented = true;
+            out.details.headers = kept_headers(&headers);
+            out.details.excerpt = Some(text::excerpt(&bytes));
+            out.details.detail = Some(text::bounded(&e.to_string()));
+            Err(finish(out, &facts))
+        }
+    }
+}
+
+/// Decodes a documented success response into one variant of the
+/// operation's success type (for operations whose statuses have different
+/// schemas): the status, not guesswork, picks the variant.
+pub async fn success_as<V, T, E>(
+    operation: &'static Operation,
+    response: reqwest::Response,
+    variant: fn(V) -> T,
+) -> Result<ResponseValue<T>, ApiError<E>>
+where
+    V: DeserializeOwned,
+{
+    let value = success::<V, E>(operation, response).await?;
+    let (status, headers) = (value.status(), value.headers().clone());
+    Ok(ResponseValue::new(
+        variant(value.into_inner()),
+        status,
+        headers,
+    ))
+}
+
+/// The error for a status the spec documents, with its typed body when the
+/// body parses as the documented schema.
+pub async fn documented<E>(
+    operation: &'static Operation,
+    response: reqwest::Response,
+) -> ApiError<E>
+where
+    E: DeserializeOwned,
+{
+    read(operation, response, true).await.typed()
+}
+
+/// The error for a documented status whose schema is one variant of the
+/// operation's error union.
+pub async fn documented_as<V, E>(
+    operation: &'static Operation,
+    response: reqwest::Response,
+    variant: fn(V) -> E,
+) -> ApiError<E>
+where
+    V: DeserializeOwned,
+{
+    read(operation, response, true)
+        .await
+        .typed::<V>()
+        .map_body(variant)
+}
+
+/// The error for a documented status without a JSON schema (no body, or a
+/// non-JSON one): the facts, codes and excerpt, no typed body.
+pub async fn documented_untyped<E>(
+    operation: &'static Operation,
+    response: reqwest::Response,
+) -> ApiError<E> {
+    read(operation, response, true).await.untyped()
+}
+
+/// The error for a status the spec does not list. Undocumented errors
+/// often still carry the API's usual error body, so it is tried.
+pub async fn undocumented<E>(
+    operation: &'static Operation,
+    response: reqwest::Response,
+) -> ApiError<E>
+where
+    E: DeserializeOwned,
+{
+    read(operation, response, false).await.typed()
+}
+
+/// [`undocumented`] for operations whose error type is not JSON.
+pub async fn undocumented_untyped<E>(
+    operation: &'static Operation,
+    response: reqwest::Response,
+) -> ApiError<E> {
+    read(operation, response, false).await.untyped()
+}
+
+/// The error for the steps progenitor runs before a response arrives
+/// (building the request, the hooks, sending) and for its upgrade handling.
+pub fn from_progenitor<E>(
+    operation: &'static Operation,
+    error: progenitor_client::Error<E>,
+) -> ApiError<E> {
+    use progenitor_client::Error as P;
+    match error {
+        P::InvalidRequest(message) | P::Custom(message) => {
+            let mut out = ApiError::new(ErrorKind::Validation, operation);
+            out.details.detail = Some(message);
+            out
+        }
+        P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
+            transport(operation, e)
+        }
+        P::ErrorResponse(value) => {
+            let mut out = ApiError::new(ErrorKind::of_status(value.status()), operation);
+            out.details.status = Some(value.status());
+            out.details.documented = true;
+            out.details.headers = kept_headers(value.headers());
+            out.body = Some(value.into_inner());
+            out
+        }
+        P::InvalidResponsePayload(bytes, e) => {
+            let mut out = ApiError::new(ErrorKind::InvalidResponse, operation);
+            out.details.excerpt = Some(text::excerpt(&bytes));
+            out.details.detail = Some(text::bounded(&e.to_string()));
+            out
+        }
+        P::UnexpectedResponse(response) => {
+            let mut out = ApiError::new(ErrorKind::of_status(response.status()), operation);
+            out.details.status = Some(response.status());
+            out.details.headers = kept_headers(response.headers());
+            finish(out, &facts_of(&response))
+        }
+    }
+}
+
+std::thread_local! {
+    /// The attempts of a call that ended without a response. A
+    /// `reqwest::Error` cannot carry them from `Runtime::exec` to
+    /// [`from_progenitor`], but nothing yields in between: progenitor's
+    /// code goes from the `exec` hook's `Err` (through the default `post`
+    /// hook, which completes at once) to the error conversion within the
+    /// same poll, so on the same thread, and the value is taken there.
+    static TRANSPORT_ATTEMPTS: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+}
+
+/// Called by the runtime when a call's last attempt got no response.
+pub(crate) fn note_transport_attempts(attempts: u32) {
+    TRANSPORT_ATTEMPTS.with(|cell| cell.set(Some(attempts)));
+}
+
+fn transport<E>(operation: &'static Operation, error: reqwest::Error) -> ApiError<E> {
+    let kind = if error.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Transport
+    };
+    let mut out = ApiError::new(kind, operation);
+    out.details.status = error.status();
+    // The URL holds identifiers and maybe query secrets: drop it.
+    let error = error.without_url();
+    out.details.cause = cause_chain(&error);
+    out.details.attempts = TRANSPORT_ATTEMPTS.with(|cell| cell.take()).unwrap_or(1);
+    out.source = Some(Box::new(error));
+    out
+}
+
+/// An error response read (bounded) but not yet typed.
+struct Read {
+    details: Box<Details>,
+    parsed: Option<Value>,
+    bytes: Vec<u8>,
+    facts: CallFacts,
+}
+
+impl Read {
+    /// Without a typed body: the excerpt keeps the start of whatever came.
+    fn untyped<E>(self) -> ApiError<E> {
+        let mut out = ApiError {
+            details: self.details,
+            body: None,
+            source: None,
+        };
+        if !self.bytes.is_empty() {
+            out.details.excerpt = Some(text::excerpt(&self.bytes));
+        }
+        finish(out, &self.facts)
+    }
+
+    /// With the body parsed as `E` when it is JSON of that shape.
+    fn typed<E: DeserializeOwned>(self) -> ApiError<E> {
+        let mut out = ApiError {
+            details: self.details,
+            body: None,
+            source: None,
+        };
+        if let Some(value) = self.parsed {
+            match serde_json::from_value::<E>(value) {
+                Ok(body) => out.body = Some(body),
+                Err(e) => out.details.detail = Some(text::bounded(&e.to_string())),
+            }
+        }
+        if out.body.is_none() && !self.bytes.is_empty() {
+            out.details.excerpt = Some(text::excerpt(&self.bytes));
+        }
+        finish(out, &self.facts)
+    }
+}
+
+async fn read(
+    operation: &'static Operation,
+    mut response: reqwest::Response,
+    documented: bool,
+) -> Read {
+    let status = response.status();
+    let facts = facts_of(&response);
+    let mut details = Box::new(Details::new(ErrorKind::of_status(status), operation));
+    details.status = Some(status);
+    details.documented = documented;
+    details.headers = kept_headers(response.headers());
+    let mut bytes = Vec::new();
+    let mut complete = true;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = ERROR_BODY_LIMIT.saturating_sub(bytes.len());
+                bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if chunk.len() > room {
+                    complete = false;
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                // Keep the status: a body cut off mid-way is still a 5xx.
+                complete = false;
+                details.detail = Some(text::bounded(&format!(
+                    "reading the body failed: {}",
+                    e.without_url()
+                )));
+                break;
+            }
+        }
+    }
+    let parsed = if complete && !bytes.is_empty() {
+        serde_json::from_slice::<Value>(&bytes).ok()
+    } else {
+        None
+    };
+    for header in CODE_HEADERS {
+        for value in details.headers.get_all(*header) {
+            for code in value.to_str().unwrap_or_default().split(',') {
+                push_unique(&mut details.codes, code.trim(), MAX_CODES, text::code);
+            }
+        }
+    }
+    if let Some(value) = &parsed {
+        read_facts(value, &mut details);
+    }
+    if details.request_id.is_none() {
+        details.request_id = REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|name| details.headers.get(*name))
+            .and_then(|v| v.to_str().ok())
+            .map(text::bounded);
+    }
+    details.retry_after = crate::retry::retry_after_of(&details.headers);
+    Read {
+        details,
+        parsed,
+        bytes,
+        facts,
+    }
+}
+
+/// How many strings of each kind an error keeps from a body.
+const MAX_ITEMS: usize = 8;
+
+/// Collects what vendors put in error bodies, whatever their schema: every
+/// `code` string, every `field` string and `fields` list, every `message`,
+/// and a `requestId`/`request_id`, in document order, bounded.
+fn read_facts(value: &Value, details: &mut crate::error::Details) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                match (key.as_str(), child) {
+                    ("code", Value::String(code)) => {
+                        push_unique(&mut details.codes, code, MAX_CODES, text::code);
+                    }
+                    ("field", Value::String(field)) => {
+                        push_unique(&mut details.fields, field, MAX_ITEMS, text::bounded);
+                    }
+                    ("fields", Value::Array(items)) => {
+                        for field in items.iter().filter_map(Value::as_str) {
+                            push_unique(&mut details.fields, field, MAX_ITEMS, text::bounded);
+                        }
+                    }
+                    ("message", Value::String(message)) => {
+                        push_unique(&mut details.messages, message, MAX_ITEMS, text::bounded);
+                    }
+                    ("requestId" | "request_id", Value::String(id))
+                        if details.request_id.is_none() =>
+                    {
+                        details.request_id = Some(text::bounded(id));
+                    }
+                    _ => read_facts(child, details),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| read_facts(v, details)),
+        _ => {}
+    }
+}
+
+fn push_unique(list: &mut Vec<String>, item: &str, max: usize, bound: fn(&str) -> String) {
+    if list.len() >= max {
+        return;
+    }
+    let item = bound(item);
+    if !item.trim().is_empty() && !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+fn facts_of(response: &reqwest::Response) -> CallFacts {
+    response
+        .extensions()
+        .get::<CallFacts>()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn finish<E>(mut out: ApiError<E>, facts: &CallFacts) -> ApiError<E> {
+    out.details.attempts = facts.attempts.max(1);
+    if let Some(secret) = &facts.secret {
+        out.details.scrub(secret);
+    }
+    out
+}
+
+fn kept_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut out = HeaderMap::new();
+    for name in KEPT_HEADERS {
+        for value in headers.get_all(*name) {
+            out.append(HeaderName::from_static(name), value.clone());
+        }
+    }
+    out
+}
+
+/// The messages of `error` and its sources, joined with `: `, bounded.
+/// reqwest errors reach here with their URL already stripped.
+fn cause_chain(error: &dyn std::error::Error) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next: Option<&dyn std::error::Error> = Some(error);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if parts.last() != Some(&text) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    (!parts.is_empty()).then(|| text::bounded(&parts.join(": ")))
+}
