@@ -3,7 +3,10 @@
 
 use std::path::Path;
 
-const FIXTURES: &[(&str, &str)] = &[("fixtures/multi-schema.yaml", "multi_schema.rs")];
+const FIXTURES: &[(&str, &str)] = &[
+    ("fixtures/multi-schema.yaml", "multi_schema.rs"),
+    ("fixtures/unwrapped.yaml", "unwrapped.rs"),
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::var("OUT_DIR")?;
@@ -13,7 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let rel = format!("tests/{spec}");
         let spec = xtask::spec::parse(Path::new(&rel), &bytes)?;
         let settings = xtask::catalogue::Settings::DEFAULT;
-        let code = xtask::codegen::generate_code(&spec, &settings)?;
+        let code = xtask::pipeline::generate(&spec, &settings)?;
         std::fs::write(Path::new(&out).join(module), code.text)?;
     }
     Ok(())

@@ -87,7 +87,9 @@ let mut auth = reqwest::header::HeaderValue::from_str("Bearer <token>")?;
 auth.set_sensitive(true);
 headers.insert(reqwest::header::AUTHORIZATION, auth);
 let http = reqwest::Client::builder().default_headers(headers).build()?;
-let client = Client::new_with_client("https://api.astronomer.io/platform/v1beta1", http);
+// The runtime retries, enforces the deadline, traces and maps errors.
+let runtime = cloud_orgs_runtime::Runtime::new("astronomer");
+let client = Client::new_with_client("https://api.astronomer.io/platform/v1beta1", http, runtime);
 
 let organization = client
     .update_organization()
@@ -121,7 +123,9 @@ let mut auth = reqwest::header::HeaderValue::from_str("ApiKey <key>")?;
 auth.set_sensitive(true);
 headers.insert(reqwest::header::AUTHORIZATION, auth);
 let http = reqwest::Client::builder().default_headers(headers).build()?;
-let client = Client::new_with_client("https://api.elastic-cloud.com/api/v1", http);
+// The runtime retries, enforces the deadline, traces and maps errors.
+let runtime = cloud_orgs_runtime::Runtime::new("elastic");
+let client = Client::new_with_client("https://api.elastic-cloud.com/api/v1", http, runtime);
 
 #[allow(deprecated)] // Elastic has deprecated this operation.
 let organization = client

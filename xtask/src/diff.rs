@@ -338,9 +338,9 @@ pub fn compare_api(
     version: Option<&str>,
 ) -> Result<ApiReport> {
     let changes = rules::compare(&old.value, &new.value);
-    let old_code = codegen::generate_code(old, settings)
+    let old_code = crate::pipeline::generate(old, settings)
         .with_context(|| format!("{name}: generating the old version"))?;
-    let new_code = codegen::generate_code(new, settings)
+    let new_code = crate::pipeline::generate(new, settings)
         .with_context(|| format!("{name}: generating the new version"))?;
     let rust = rust::compare(
         &surface::extract(&old_code.file),

@@ -4,7 +4,7 @@
 //! ```no_run
 //! let root = xtask::codegen::workspace_root();
 //! let generated = xtask::codegen::generate_all(&root, xtask::catalogue::APIS)?;
-//! for stale in xtask::codegen::stale(&root, &generated) {
+//! for stale in xtask::files::stale(&root, &generated) {
 //!     println!("{} is stale", stale.path);
 //! }
 //! # Ok::<(), anyhow::Error>(())
@@ -14,10 +14,13 @@ pub mod bench;
 pub mod catalogue;
 pub mod codegen;
 pub mod diff;
-pub mod harden;
+pub mod files;
 pub mod lint;
 pub mod locate;
 pub mod names;
 pub mod normalise;
+pub mod passes;
+pub mod pipeline;
+pub mod render;
 pub mod spec;
 pub mod surface;

@@ -788,7 +788,7 @@ mod tests {
         assert_has(&text, "  param organization_id: String (path)");
         assert_has(&text, "  body: OrganizationRequest");
         assert_has(&text, "  ok: Organization");
-        assert_has(&text, "  err: errors::ApiError<BasicFailedReply>");
+        assert_has(&text, "  err: cloud_orgs_runtime::ApiError<BasicFailedReply>");
         assert_has(&text, "struct Organization");
         assert_has(
             &text,
@@ -810,7 +810,7 @@ mod tests {
             &text,
             "operation update_organization: POST /organizations/{organizationId} (builder)",
         );
-        assert_has(&text, "  err: errors::ApiError<Error>");
+        assert_has(&text, "  err: cloud_orgs_runtime::ApiError<Error>");
         assert_has(&text, "  Unknown(String) [untagged]");
         assert_has(&text, "enum SupportPlan");
         assert_has(&text, "  BusinessCritical = \"BUSINESS_CRITICAL\"");

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, anyhow};
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::{Api, Interface, Settings};
-use crate::codegen;
+use crate::catalogue::{Api, Settings};
 use crate::spec::Spec;
+use crate::{codegen, pipeline};
 
 /// What one measurement runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,14 +59,15 @@ pub struct Sample {
     pub phases: Vec<(String, f64)>,
 }
 
-/// The phases of [`codegen::generate_code`] and around it, in order.
+/// The phases of [`codegen::generate`], in order: reading the spec, then
+/// [`pipeline::Phase`]'s, then rendering and comparing the files.
 pub const PHASES: &[&str] = &[
     "lint",
     "load",
     "normalise",
     "generate",
     "syn parse",
-    "harden",
+    "passes",
     "unparse",
     "render+compare",
 ];
@@ -121,7 +122,7 @@ fn normalised(root: &Path, api: &Api) -> Result<Spec> {
 
 /// progenitor, syn and prettyplease alone: the baseline of the anchors.
 pub fn raw(spec: &Spec, settings: &Settings) -> Result<Sample> {
-    let settings = progenitor_settings(settings);
+    let settings = pipeline::progenitor_settings(settings);
     let started = Instant::now();
     let tokens = progenitor::Generator::new(&settings)
         .generate_tokens(&spec.openapi)
@@ -137,79 +138,43 @@ pub fn raw(spec: &Spec, settings: &Settings) -> Result<Sample> {
     })
 }
 
-/// Each phase of the pipeline on its own, in the order `codegen` runs them.
-/// The last one, render+compare, is what `codegen::generate` plus
-/// `codegen::stale` take beyond the sum of the others (measured in the same
-/// call), since rendering is private to `codegen`.
+/// Each phase of `codegen::generate` in one run of it: lint and load timed
+/// here, the pipeline's phases reported by [`pipeline::generate_timed`]
+/// (the same function codegen calls), and render+compare as the rest of
+/// a `codegen::generate` plus `files::stale` measured around the same spec.
 fn phases(root: &Path, api: &'static Api) -> Result<Sample> {
     let bytes =
         std::fs::read(root.join(api.spec)).with_context(|| format!("{}: cannot read", api.spec))?;
     let path = Path::new(api.spec);
     let mut out: Vec<(String, f64)> = Vec::new();
-    let mut time = |name: &str, started: Instant| {
-        out.push((name.to_string(), millis(started.elapsed())));
-    };
 
     let t = Instant::now();
     let report = crate::lint::lint_source(path, &bytes);
-    time("lint", t);
+    out.push(("lint".to_string(), millis(t.elapsed())));
     if report.errors() > 0 {
         anyhow::bail!("{} does not lint clean:\n{report}", api.spec);
     }
     let t = Instant::now();
     let spec = crate::spec::parse(path, &bytes)?;
-    time("load", t);
-    let t = Instant::now();
-    let mut normalised = spec.clone();
-    let facts = crate::normalise::normalise(&mut normalised.openapi, api.spec)?;
-    crate::normalise::check_shapes(path, &normalised.openapi)?;
-    time("normalise", t);
-    let settings = progenitor_settings(&api.settings);
-    let t = Instant::now();
-    let tokens = progenitor::Generator::new(&settings)
-        .generate_tokens(&normalised.openapi)
-        .map_err(|e| anyhow!("{}: progenitor: {e}", api.spec))?;
-    time("generate", t);
-    let t = Instant::now();
-    let mut file: syn::File = syn::parse2(tokens).context("progenitor output")?;
-    time("syn parse", t);
-    let t = Instant::now();
-    crate::harden::apply(&mut file, &spec, &facts)?;
-    time("harden", t);
-    let t = Instant::now();
-    let text = prettyplease::unparse(&file);
-    time("unparse", t);
-    drop(file);
+    out.push(("load".to_string(), millis(t.elapsed())));
+    let code = pipeline::generate_timed(&spec, &api.settings, &mut |phase, took| {
+        out.push((phase.name().to_string(), millis(took)));
+    })?;
+    let lines = code.text.lines().count();
+    drop(code);
 
     let t = Instant::now();
     let generated = codegen::generate(root, api)?;
-    let _ = codegen::stale(root, std::slice::from_ref(&generated));
+    let _ = crate::files::stale(root, std::slice::from_ref(&generated));
     let whole = millis(t.elapsed());
     let parts: f64 = out.iter().map(|(_, ms)| ms).sum();
     out.push(("render+compare".to_string(), (whole - parts).max(0.0)));
     Ok(Sample {
         ms: whole,
-        lines: text.lines().count(),
+        lines,
         phases: out,
         ..Sample::default()
     })
-}
-
-/// The same translation as `codegen`'s private `progenitor_settings`; kept
-/// in step by hand (a difference would show as a lines mismatch between the
-/// raw and the pipeline columns).
-pub fn progenitor_settings(settings: &Settings) -> progenitor::GenerationSettings {
-    let mut out = progenitor::GenerationSettings::new();
-    out.with_interface(match settings.interface {
-        Interface::Builder => progenitor::InterfaceStyle::Builder,
-        Interface::Positional => progenitor::InterfaceStyle::Positional,
-    })
-    .with_tag(progenitor::TagStyle::Merged)
-    .with_timeout(settings.timeout_secs);
-    for derive in settings.extra_derives {
-        out.with_derive(*derive);
-    }
-    out
 }
 
 /// `VmHWM` of this process: the peak resident set size since it started.

@@ -39,13 +39,32 @@ pub use shapes::{ResponseBody, check_shapes, response_body};
 pub struct UnionArm {
     /// progenitor's method name for the operation.
     pub method: String,
-    /// The status as progenitor writes its match pattern, e.g. `201u16` or
-    /// `400u16..=499u16`.
-    pub pattern: String,
+    /// The status (or status class) whose body decodes into the variant.
+    pub status: StatusCode,
     /// The synthesised union's component name.
     pub union: String,
     /// The component schema this status's body has (a variant's payload).
     pub schema: String,
+}
+
+/// An operation taken out of the document because progenitor cannot
+/// generate it, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// Which operation.
+    pub operation: OperationRef,
+    /// Why, for the codegen report and the crate docs.
+    pub reason: String,
+}
+
+/// The media types an operation uses on the wire, where they are not the
+/// plain `application/json` progenitor sends (the runtime puts them back).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Media {
+    /// The request's `Content-Type`.
+    pub content_type: Option<String>,
+    /// The `Accept` value.
+    pub accept: Option<String>,
 }
 
 /// What normalisation changed, for the post-processing pass and for tests.
@@ -53,6 +72,10 @@ pub struct UnionArm {
 pub struct Normalised {
     /// Status arms that decode into a variant of a synthesised union.
     pub union_arms: Vec<UnionArm>,
+    /// Operations removed from the document, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Wire media types by operationId (as in the spec).
+    pub media: BTreeMap<String, Media>,
 }
 
 /// Rewrites `openapi` in place; see the module docs.
@@ -83,10 +106,10 @@ pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Result<Normalised> {
         split_default(&mut operation.responses);
 
         for group in [Group::Success, Group::Error] {
-            let mut bodies: BTreeMap<String, Body> = BTreeMap::new();
+            let mut bodies: BTreeMap<StatusCode, Body> = BTreeMap::new();
             for (code, response) in operation.responses.responses.iter() {
                 if group.contains(code) {
-                    bodies.insert(pattern(code), body_of(response, &shared_responses));
+                    bodies.insert(code.clone(), body_of(response, &shared_responses));
                 }
             }
             let distinct: Vec<&Body> = dedup(bodies.values());
@@ -128,7 +151,7 @@ pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Result<Normalised> {
                         }
                         out.union_arms.push(UnionArm {
                             method: method.clone(),
-                            pattern: pat.clone(),
+                            status: pat.clone(),
                             union: union.clone(),
                             schema: schema.clone(),
                         });
@@ -259,7 +282,7 @@ fn dedup<'a>(bodies: impl Iterator<Item = &'a Body>) -> Vec<&'a Body> {
     out
 }
 
-fn describe(bodies: &BTreeMap<String, Body>) -> String {
+fn describe(bodies: &BTreeMap<StatusCode, Body>) -> String {
     bodies
         .iter()
         .map(|(pat, body)| {
@@ -268,7 +291,7 @@ fn describe(bodies: &BTreeMap<String, Body>) -> String {
                 Body::Raw => "a non-JSON or inline body".to_string(),
                 Body::Json(r) => r.clone(),
             };
-            format!("{} -> {what}", pat.replace("u16", ""))
+            format!("{pat} -> {what}")
         })
         .collect::<Vec<_>>()
         .join("; ")
@@ -300,14 +323,6 @@ fn json_media(reference: &str) -> MediaType {
             reference: reference.to_string(),
         }),
         ..MediaType::default()
-    }
-}
-
-/// The status as progenitor writes it in a match arm.
-fn pattern(code: &StatusCode) -> String {
-    match code {
-        StatusCode::Code(c) => format!("{c}u16"),
-        StatusCode::Range(r) => format!("{}u16..={}u16", r * 100, r * 100 + 99),
     }
 }
 

@@ -1,0 +1,53 @@
+//! `#[deprecated]` on the `Client` method of every deprecated operation, so
+//! callers see it in their compiler output, not only in the docs.
+
+use std::collections::BTreeMap;
+
+use syn::{Item, parse_quote};
+
+use super::{OperationFacts, Outcome, Pass, Report, syntax};
+
+/// Marks the methods; records one outcome per deprecated operation.
+pub fn mark(
+    file: &mut syn::File,
+    facts: &BTreeMap<String, OperationFacts>,
+    title: &str,
+    report: &mut Report,
+) {
+    let mut marked = Vec::new();
+    for item in file.items.iter_mut() {
+        let Item::Impl(imp) = item else { continue };
+        let is_client =
+            imp.trait_.is_none() && syntax::type_ident(&imp.self_ty).is_some_and(|i| i == "Client");
+        if !is_client {
+            continue;
+        }
+        for member in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = member else {
+                continue;
+            };
+            let id = f.sig.ident.to_string();
+            let Some(fact) = facts.get(&id).filter(|f| f.deprecated) else {
+                continue;
+            };
+            let mut note = format!(
+                "the {title} marks `{} {}` as deprecated: it may be removed in a later version of the API",
+                fact.method.as_str(),
+                fact.path
+            );
+            if let Some(url) = &fact.docs {
+                note.push_str(&format!(" (see {url})"));
+            }
+            f.attrs.push(parse_quote!(#[deprecated(note = #note)]));
+            marked.push(id);
+        }
+    }
+    for (id, _) in facts.iter().filter(|(_, f)| f.deprecated) {
+        let outcome = if marked.contains(id) {
+            Outcome::Transformed
+        } else {
+            Outcome::Reported("no `Client` method of that name".to_string())
+        };
+        report.record(id, Pass::Deprecate, outcome);
+    }
+}

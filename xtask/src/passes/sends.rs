@@ -1,0 +1,461 @@
+//! Every operation returns the runtime's error, and sends no `api-version`.
+//!
+//! progenitor ends each operation's `send` (builder style) or method
+//! (positional style) with `match response.status().as_u16() { .. }`,
+//! whose arms decode the body with progenitor's own `Error`: it loses the
+//! status when an error body is not JSON, puts whole bodies in `Display`,
+//! and turns undocumented statuses into an opaque response. This pass
+//! rewrites each arm, by its shape, into a call of
+//! `cloud_orgs_runtime::response` (see that module) and wraps the request
+//! steps before the match so their failures become the same
+//! `cloud_orgs_runtime::ApiError`:
+//!
+//! ```text
+//! pub async fn send(self) -> Result<ResponseValue<T>, cloud_orgs_runtime::ApiError<E>> {
+//!     const OPERATION: &Operation = &operations::UPDATE_ORGANIZATION;
+//!     let response = async move { /* progenitor's request code */ Ok(response) }
+//!         .await
+//!         .map_err(|e| response::from_progenitor(OPERATION, e))?;
+//!     match response.status().as_u16() {
+//!         200u16 => response::success(OPERATION, response).await,
+//!         404u16 => Err(response::documented(OPERATION, response).await),
+//!         _ => Err(response::undocumented(OPERATION, response).await),
+//!     }
+//! }
+//! ```
+//!
+//! It also drops the `api-version` header progenitor sends from
+//! `info.version` (the documented APIs do not ask for it, and a server may
+//! reject unknown values): exactly the statement that appends a call of
+//! `api_version()`, never a header parameter the spec declares.
+//!
+//! An operation whose code has a shape this pass does not know is left as
+//! progenitor made it (it compiles, with progenitor's error type) and
+//! reported.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, Ident, ImplItemFn, Stmt, Type, parse_quote};
+
+use super::syntax::{self, StatusPattern};
+use super::{Outcome, Pass, Report, UnionVariants};
+
+/// Rewrites every operation body of `file`, recording one outcome per
+/// operation for [`Pass::Errors`] and [`Pass::ApiVersion`].
+pub fn rewrite(
+    file: &mut syn::File,
+    consts: &BTreeMap<String, Ident>,
+    unions: &UnionVariants,
+    report: &mut Report,
+) {
+    let mut pass = Rewrite {
+        consts,
+        unions,
+        report,
+    };
+    pass.visit_file_mut(file);
+}
+
+struct Rewrite<'a> {
+    consts: &'a BTreeMap<String, Ident>,
+    unions: &'a UnionVariants,
+    report: &'a mut Report,
+}
+
+impl VisitMut for Rewrite<'_> {
+    fn visit_impl_item_fn_mut(&mut self, f: &mut ImplItemFn) {
+        if f.sig.asyncness.is_none() {
+            return;
+        }
+        let Some(status_match) = final_status_match(f) else {
+            return;
+        };
+        let Some(id) = operation_id(&f.block) else {
+            return;
+        };
+        let response = status_match.response.clone();
+        let api_version = drop_api_version(f);
+        self.report.record(&id, Pass::ApiVersion, api_version);
+        let outcome = match self.consts.get(&id) {
+            None => Outcome::Reported(format!(
+                "`{id}` is not an operation of the spec, so it has no facts to report errors with"
+            )),
+            Some(constant) => match plan(f, &id, &response, self.unions) {
+                Ok(plan) => {
+                    apply(f, constant, &response, plan);
+                    Outcome::Transformed
+                }
+                Err(reason) => Outcome::Reported(reason),
+            },
+        };
+        self.report.record(&id, Pass::Errors, outcome);
+    }
+}
+
+/// The final `match <response>.status().as_u16() { .. }` of a body.
+struct StatusMatch {
+    response: Ident,
+}
+
+fn final_status_match(f: &ImplItemFn) -> Option<StatusMatch> {
+    let Some(Stmt::Expr(Expr::Match(m), None)) = f.block.stmts.last() else {
+        return None;
+    };
+    let Expr::MethodCall(as_u16) = &*m.expr else {
+        return None;
+    };
+    let Expr::MethodCall(status) = &*as_u16.receiver else {
+        return None;
+    };
+    if as_u16.method != "as_u16" || status.method != "status" {
+        return None;
+    }
+    let response = syntax::local(&status.receiver)?.clone();
+    Some(StatusMatch { response })
+}
+
+/// The `operation_id: "..."` of the `OperationInfo` literal in a body.
+fn operation_id(block: &syn::Block) -> Option<String> {
+    struct Find(Option<String>);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+            if syntax::path_ends_with(&s.path, &["OperationInfo"]) {
+                for field in &s.fields {
+                    if let (syn::Member::Named(name), Expr::Lit(lit)) = (&field.member, &field.expr)
+                        && name == "operation_id"
+                        && let syn::Lit::Str(value) = &lit.lit
+                    {
+                        self.0 = Some(value.value());
+                    }
+                }
+            }
+            syn::visit::visit_expr_struct(self, s);
+        }
+    }
+    let mut find = Find(None);
+    find.visit_block(block);
+    find.0
+}
+
+/// Removes `header_map.append(.., <.. api_version() ..>);` from the body.
+fn drop_api_version(f: &mut ImplItemFn) -> Outcome {
+    let before = f.block.stmts.len();
+    f.block.stmts.retain(|stmt| !appends_api_version(stmt));
+    if f.block.stmts.len() == before {
+        return Outcome::Reported(
+            "no statement appends the `api-version` header: progenitor's output changed shape"
+                .to_string(),
+        );
+    }
+    // Without that header, `header_map` may get no other entry.
+    for stmt in f.block.stmts.iter_mut() {
+        if let Stmt::Local(local) = stmt
+            && let syn::Pat::Ident(p) = &local.pat
+            && p.ident == "header_map"
+            && p.mutability.is_some()
+        {
+            local.attrs.push(parse_quote!(#[allow(unused_mut)]));
+        }
+    }
+    Outcome::Transformed
+}
+
+fn appends_api_version(stmt: &Stmt) -> bool {
+    let Stmt::Expr(Expr::MethodCall(call), _) = stmt else {
+        return false;
+    };
+    struct Finds(bool);
+    impl<'ast> Visit<'ast> for Finds {
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if let Expr::Path(p) = &*c.func
+                && syntax::path_ends_with(&p.path, &["api_version"])
+            {
+                self.0 = true;
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+    }
+    let mut finds = Finds(false);
+    call.args.iter().for_each(|a| finds.visit_expr(a));
+    call.method == "append" && finds.0
+}
+
+/// What one arm of progenitor's status match does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ArmShape {
+    /// `ResponseValue::from_response(r).await`: a typed success.
+    Success,
+    /// `Ok(ResponseValue::empty(r))` or `Ok(ResponseValue::stream(r))`:
+    /// nothing to decode; kept.
+    Raw,
+    /// `ResponseValue::upgrade(r).await`: a protocol upgrade (websocket).
+    Upgrade,
+    /// `Err(Error::ErrorResponse(ResponseValue::from_response(r).await?))`.
+    ErrorTyped,
+    /// `Err(Error::ErrorResponse(ResponseValue::empty(r)))` or `..stream(r)`.
+    ErrorUntyped,
+    /// `Err(Error::UnexpectedResponse(r))`.
+    Undocumented,
+}
+
+/// Reads an arm's body; `None` for a shape progenitor 0.15 does not write.
+fn arm_shape(body: &Expr, response: &Ident) -> Option<ArmShape> {
+    let is_response = |e: &Expr| syntax::local(e) == Some(response);
+    let response_value = |e: &Expr, name: &str| {
+        syntax::call_with_one(e, &["ResponseValue", name]).is_some_and(is_response)
+    };
+    if let Some(inner) = syntax::awaited(body) {
+        if response_value(inner, "from_response") {
+            return Some(ArmShape::Success);
+        }
+        if response_value(inner, "upgrade") {
+            return Some(ArmShape::Upgrade);
+        }
+        return None;
+    }
+    if let Some(ok) = syntax::call_with_one(body, &["Ok"]) {
+        return (response_value(ok, "empty") || response_value(ok, "stream"))
+            .then_some(ArmShape::Raw);
+    }
+    let err = syntax::call_with_one(body, &["Err"])?;
+    if let Some(value) = syntax::call_with_one(err, &["Error", "ErrorResponse"]) {
+        if syntax::tried(value)
+            .and_then(syntax::awaited)
+            .is_some_and(|e| response_value(e, "from_response"))
+        {
+            return Some(ArmShape::ErrorTyped);
+        }
+        if response_value(value, "empty") || response_value(value, "stream") {
+            return Some(ArmShape::ErrorUntyped);
+        }
+        return None;
+    }
+    syntax::call_with_one(err, &["Error", "UnexpectedResponse"])
+        .is_some_and(is_response)
+        .then_some(ArmShape::Undocumented)
+}
+
+/// Everything the rewrite needs, worked out before anything changes so
+/// that a body the pass cannot handle stays as progenitor made it.
+struct Plan {
+    ok: Type,
+    err: Type,
+    arms: Vec<(ArmShape, Option<syn::Path>)>,
+}
+
+fn plan(
+    f: &ImplItemFn,
+    id: &str,
+    response: &Ident,
+    unions: &UnionVariants,
+) -> Result<Plan, String> {
+    let (ok, err) = result_types(&f.sig.output)
+        .ok_or_else(|| "its return type is not `Result<_, Error<_>>`".to_string())?;
+    let Some(Stmt::Expr(Expr::Match(m), None)) = f.block.stmts.last() else {
+        return Err("it does not end in a status match".to_string());
+    };
+    let mut arms = Vec::new();
+    for arm in &m.arms {
+        let status = syntax::status_pattern(&arm.pat)
+            .ok_or_else(|| "a status pattern progenitor does not write".to_string())?;
+        let shape = arm_shape(&arm.body, response).ok_or_else(|| match status {
+            StatusPattern::Code(c) => {
+                format!("the arm for status {c} has a shape this pass does not know")
+            }
+            StatusPattern::Range(a, b) => {
+                format!("the arm for statuses {a}..={b} has a shape this pass does not know")
+            }
+            StatusPattern::Any => {
+                "the catch-all arm has a shape this pass does not know".to_string()
+            }
+        })?;
+        let variant = unions
+            .iter()
+            .find(|((method, code), _)| method == id && covers(code, status))
+            .map(|(_, path)| path.clone());
+        arms.push((shape, variant));
+    }
+    Ok(Plan { ok, err, arms })
+}
+
+/// Whether a normalisation status is the one a pattern matches.
+fn covers(code: &openapiv3::StatusCode, pattern: StatusPattern) -> bool {
+    match (code, pattern) {
+        (openapiv3::StatusCode::Code(c), StatusPattern::Code(p)) => *c == p,
+        (openapiv3::StatusCode::Range(r), StatusPattern::Range(a, b)) => {
+            a == r * 100 && b == r * 100 + 99
+        }
+        _ => false,
+    }
+}
+
+fn apply(f: &mut ImplItemFn, constant: &Ident, response: &Ident, plan: Plan) {
+    let Some(Stmt::Expr(Expr::Match(mut status_match), None)) = f.block.stmts.pop() else {
+        return;
+    };
+    let Plan { ok, err, arms } = plan;
+    let rt = quote!(::cloud_orgs_runtime::response);
+    // `()` and byte streams are no JSON error bodies to try.
+    let untyped_errors = match &err {
+        Type::Tuple(t) => t.elems.is_empty(),
+        other => syntax::type_ident(other).is_some_and(|i| i == "ByteStream"),
+    };
+    for (arm, (shape, variant)) in status_match.arms.iter_mut().zip(arms) {
+        let body: TokenStream = match (shape, variant) {
+            (ArmShape::Success, Some(v)) => quote!(#rt::success_as(OPERATION, #response, #v).await),
+            (ArmShape::Success, None) => quote!(#rt::success(OPERATION, #response).await),
+            (ArmShape::Raw, _) => continue,
+            (ArmShape::Upgrade, _) => quote! {
+                ResponseValue::upgrade(#response)
+                    .await
+                    .map_err(|e| #rt::from_progenitor(OPERATION, e))
+            },
+            (ArmShape::ErrorTyped, Some(v)) => {
+                quote!(Err(#rt::documented_as(OPERATION, #response, #v).await))
+            }
+            (ArmShape::ErrorTyped, None) => {
+                quote!(Err(#rt::documented(OPERATION, #response).await))
+            }
+            (ArmShape::ErrorUntyped, _) => {
+                quote!(Err(#rt::documented_untyped(OPERATION, #response).await))
+            }
+            (ArmShape::Undocumented, _) if untyped_errors => {
+                quote!(Err(#rt::undocumented_untyped(OPERATION, #response).await))
+            }
+            (ArmShape::Undocumented, _) => {
+                quote!(Err(#rt::undocumented(OPERATION, #response).await))
+            }
+        };
+        *arm.body = parse_quote!(#body);
+    }
+    let prelude = std::mem::take(&mut f.block.stmts);
+    f.sig.output = parse_quote!(-> Result<#ok, ::cloud_orgs_runtime::ApiError<#err>>);
+    f.block = parse_quote!({
+        const OPERATION: &::cloud_orgs_runtime::Operation = &operations::#constant;
+        let #response = async move {
+            #(#prelude)*
+            Ok::<_, Error<#err>>(#response)
+        }
+        .await
+        .map_err(|e| #rt::from_progenitor(OPERATION, e))?;
+        #status_match
+    });
+}
+
+/// `-> Result<OK, Error<E>>` to `(OK, E)`.
+fn result_types(output: &syn::ReturnType) -> Option<(Type, Type)> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let [ok, err] = generic_args(ty, "Result")?;
+    let [e] = generic_args(&err, "Error")?;
+    Some((ok, e))
+}
+
+fn generic_args<const N: usize>(ty: &Type, name: &str) -> Option<[Type; N]> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(a) = &last.arguments else {
+        return None;
+    };
+    let types: Vec<Type> = a
+        .args
+        .iter()
+        .map(|arg| match arg {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    types.try_into().ok()
+}
+
+/// The Rust constant name of an operation in the generated `operations`
+/// module: its method name in upper case, unique within the crate.
+pub fn constant_names<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<String, Ident> {
+    let mut out = BTreeMap::new();
+    let mut taken = std::collections::BTreeSet::new();
+    for id in ids {
+        let base = id.trim_end_matches('_').to_uppercase();
+        let base = if base.is_empty() {
+            "OPERATION".to_string()
+        } else {
+            base
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while !taken.insert(name.clone()) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        out.insert(id.to_string(), format_ident!("{}", name));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(body: Expr) -> Option<ArmShape> {
+        arm_shape(&body, &format_ident!("response"))
+    }
+
+    #[test]
+    fn knows_every_shape_progenitor_writes() {
+        assert_eq!(
+            shape(parse_quote!(ResponseValue::from_response(response).await)),
+            Some(ArmShape::Success)
+        );
+        assert_eq!(
+            shape(parse_quote!({ Ok(ResponseValue::empty(response)) })),
+            Some(ArmShape::Raw)
+        );
+        assert_eq!(
+            shape(parse_quote!({ Ok(ResponseValue::stream(response)) })),
+            Some(ArmShape::Raw)
+        );
+        assert_eq!(
+            shape(parse_quote!({ ResponseValue::upgrade(response).await })),
+            Some(ArmShape::Upgrade)
+        );
+        assert_eq!(
+            shape(parse_quote!({
+                Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                ))
+            })),
+            Some(ArmShape::ErrorTyped)
+        );
+        assert_eq!(
+            shape(parse_quote!({
+                Err(Error::ErrorResponse(ResponseValue::stream(response)))
+            })),
+            Some(ArmShape::ErrorUntyped)
+        );
+        assert_eq!(
+            shape(parse_quote!(Err(Error::UnexpectedResponse(response)))),
+            Some(ArmShape::Undocumented)
+        );
+        // Another variable, another call: unknown, left alone.
+        assert_eq!(
+            shape(parse_quote!(ResponseValue::from_response(other).await)),
+            None
+        );
+        assert_eq!(shape(parse_quote!(Ok(something_else(response)))), None);
+    }
+
+    #[test]
+    fn constant_names_are_unique() {
+        let names = constant_names(["type_", "a", "A"].into_iter());
+        assert_eq!(names["type_"], "TYPE");
+        assert_eq!(names["a"], "A");
+        assert_eq!(names["A"], "A_2");
+    }
+}
