@@ -73,30 +73,43 @@ async fn run(args: Args) -> Result<(), Error> {
     let env = |name: &str| std::env::var(name).ok();
     match args.api.as_str() {
         "elastic" => {
-            let mut config = elastic::config_from_env_with(env)?;
+            let mut config = elastic::Client::config_from_env_with(env)?;
             if let Some(url) = args.base_url {
                 config = config.base_url(url);
             }
             let client = elastic::Client::new(config)?;
-            let changes = elastic::OrganizationChanges::new().name(args.name);
-            let organization = client.update_organization(args.id, changes).await?;
+            #[allow(deprecated)] // Elastic has deprecated it, with no replacement yet.
+            let request = client.update_organization();
+            let organization = request
+                .organization_id(args.id)
+                .body(elastic::types::OrganizationRequest::builder().name(args.name))
+                .send()
+                .await?
+                .into_inner();
             println!("{}: {}", organization.id, organization.name);
         }
         "astronomer" => {
-            let mut config = astronomer::config_from_env_with(env)?;
+            let mut config = astronomer::Client::config_from_env_with(env)?;
             if let Some(url) = args.base_url {
                 config = config.base_url(url);
             }
             let client = astronomer::Client::new(config)?;
-            let mut changes = astronomer::OrganizationChanges::new().name(args.name);
-            // Left out, the facade refuses the update rather than send `false`.
+            // The update replaces all three settings: the body builder
+            // refuses to build without them rather than send `false`.
+            let mut body = astronomer::types::UpdateOrganizationRequest::builder().name(args.name);
             if let Some(scim) = args.scim {
-                changes = changes.scim_enabled(scim);
+                body = body.is_scim_enabled(scim);
             }
             if let Some(email) = args.billing_email {
-                changes = changes.billing_email(email);
+                body = body.billing_email(email);
             }
-            let organization = client.update_organization(args.id, changes).await?;
+            let organization = client
+                .update_organization()
+                .organization_id(args.id)
+                .body(body)
+                .send()
+                .await?
+                .into_inner();
             println!(
                 "{}: {} ({} plan)",
                 organization.id, organization.name, organization.support_plan

@@ -11,8 +11,7 @@ use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
-use crate::error::Error;
-use crate::retry::RetryPolicy;
+use cloud_orgs_runtime::{Error, RetryPolicy, Runtime};
 
 /// The `User-Agent` sent unless [`Config::user_agent`] overrides it:
 /// `cloud-orgs/<version>`, so the vendors can tell this client's traffic
@@ -155,10 +154,6 @@ impl Config {
         &self.retry
     }
 
-    pub(crate) fn secret(&self) -> &Secret {
-        &self.secret
-    }
-
     /// The base URL to use, checked, without a trailing slash (the generated
     /// clients append `/organizations/...` to it).
     pub(crate) fn resolved_base_url(&self, default: &str) -> Result<String, Error> {
@@ -210,7 +205,8 @@ impl Config {
             .default_headers(headers)
             .user_agent(self.user_agent.as_str())
             .connect_timeout(self.connect_timeout)
-            // Belt and braces: the retry loop also enforces the deadline.
+            // Belt and braces: the runtime also sets each attempt's timeout
+            // to what is left of the call's deadline.
             .timeout(self.timeout)
             .build()
             .map_err(|e| {
@@ -219,6 +215,21 @@ impl Config {
                     e.without_url()
                 ))
             })
+    }
+}
+
+impl Config {
+    /// The runtime every operation of a client goes through: this config's
+    /// retry policy and deadline, its secret kept out of errors, and the
+    /// API's request rules.
+    pub(crate) fn runtime(&self, api: &str, rules: &[cloud_orgs_runtime::Rule]) -> Runtime {
+        rules.iter().fold(
+            Runtime::new(api)
+                .retry(self.retry.clone())
+                .timeout(self.timeout)
+                .redact(self.secret.expose()),
+            |runtime, rule| runtime.rule(*rule),
+        )
     }
 }
 

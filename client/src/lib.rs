@@ -1,21 +1,28 @@
 //! Typed clients for the organization APIs of Astronomer and Elastic Cloud.
 //!
 //! The generated crates (`astronomer-platform`, `elastic-cloud`) speak the
-//! APIs exactly as the specs describe them. This crate adds what using them
-//! safely takes:
+//! APIs exactly as the specs describe them, and every one of their
+//! operations goes through [`cloud_orgs_runtime`]: retries, the call's
+//! deadline, tracing and one error type. This crate adds what using them
+//! takes besides:
 //!
 //! - **construction** from the environment or from a [`Config`], with an
 //!   https default base URL, connect and total timeouts, a `User-Agent`
 //!   naming this crate, and rustls;
 //! - **auth**: the token or API key sent as a sensitive default header, and
 //!   kept out of every `Debug`, `Display`, error and `tracing` output;
-//! - **retries** with exponential backoff and jitter on 429, 502, 503, 504
-//!   and connection failures, for idempotent methods only unless you opt in,
-//!   honouring `Retry-After`, within the call's deadline ([`RetryPolicy`]);
-//! - **one error type**, [`Error`], to match on;
-//! - **local validation** of documented limits, before anything is sent;
-//! - **tracing**: a `cloud_orgs.request` span per call with method, path
-//!   template, status, attempts and latency; never a URL, body or header.
+//! - **every operation** of the generated client, callable on [`Client`]
+//!   directly (it derefs to it), each returning an error that `?` turns
+//!   into [`Error`];
+//! - **rules the specs cannot express**, checked before sending (Elastic's
+//!   2–30 character organization names).
+//!
+//! The runtime retries with exponential backoff and jitter on 408, 429, 502,
+//! 503, 504 and connection failures, for idempotent operations only unless
+//! you opt in ([`RetryPolicy`]), honouring `Retry-After`, within the call's
+//! deadline; each call is a `cloud_orgs.request` span with API, operation,
+//! method, path template, status, attempts and latency, never a URL, body
+//! or header.
 //!
 //! # Example
 //!
@@ -30,12 +37,14 @@
 //! let client = elastic::Client::new(
 //!     Config::new("my-api-key").base_url("http://127.0.0.1:8080"),
 //! )?;
+//! #[allow(deprecated)] // Elastic has deprecated the operation, with no replacement yet.
 //! let organization = client
-//!     .update_organization(
-//!         "my-org",
-//!         elastic::OrganizationChanges::new().name("Research"),
-//!     )
-//!     .await?;
+//!     .update_organization()
+//!     .organization_id("my-org")
+//!     .body(elastic::types::OrganizationRequest::builder().name("Research".to_string()))
+//!     .send()
+//!     .await?
+//!     .into_inner();
 //! println!("{} is now called {}", organization.id, organization.name);
 //! # Ok(())
 //! # }
@@ -44,16 +53,15 @@
 //! Errors say what happened in terms you can act on:
 //!
 //! ```
-//! use cloud_orgs::{Error, astronomer::OrganizationChanges};
+//! use cloud_orgs::{Error, elastic};
 //!
 //! // Checked locally: no request is sent.
-//! let changes = OrganizationChanges::new()
-//!     .name("x".repeat(51))
-//!     .billing_email("billing@example.com")
-//!     .scim_enabled(false);
-//! let error = Error::from(changes.validate().unwrap_err());
+//! let error = Error::from(elastic::check_organization_name("R").unwrap_err());
 //! assert!(matches!(error, Error::Validation(_)));
-//! assert_eq!(error.to_string(), "invalid name: must be at most 50 characters, got 51");
+//! assert_eq!(
+//!     error.to_string(),
+//!     "invalid name: must be 2 to 30 characters, got 1 (organization.invalid_name)"
+//! );
 //! ```
 //!
 //! # Environment
@@ -62,25 +70,17 @@
 //! |---|---|---|
 //! | [`astronomer`] | `ASTRO_API_TOKEN` (as the Astro CLI) | `ASTRO_API_URL` |
 //! | [`elastic`] | `EC_API_KEY` (as `ecctl`) | `EC_API_URL` (including `/api/v1`) |
-//!
-//! # Adding operations
-//!
-//! An operation is a method on the API's `Client` that validates its input,
-//! then hands a closure calling the generated builder to the shared retry
-//! loop with the operation's method, path template and idempotency. Until
-//! one is wrapped, `Client::generated()` gives the authenticated generated
-//! client. A paginated list would be one such call per page (each page
-//! retried on its own), returned as a page type holding the next cursor.
 
 pub mod astronomer;
 pub mod config;
 pub mod elastic;
-pub mod error;
-pub mod retry;
+mod facade;
 
+pub use cloud_orgs_runtime::{
+    ApiError, Details, Error, ErrorKind, RetryPolicy, ValidationError, retry::parse_retry_after,
+};
 pub use config::{Config, Secret};
-pub use error::{Details, Error, ValidationError};
-pub use retry::RetryPolicy;
+pub use facade::{Api, Client};
 
 /// The README's usage example, compiled by `cargo test` so it stays true.
 #[doc = include_str!("../../README.md")]

@@ -20,7 +20,8 @@ fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
 
 #[test]
 fn astronomer_reads_the_cli_token_and_defaults_to_the_spec_url() {
-    let config = astronomer::config_from_env_with(env(&[("ASTRO_API_TOKEN", SECRET)])).unwrap();
+    let config =
+        astronomer::Client::config_from_env_with(env(&[("ASTRO_API_TOKEN", SECRET)])).unwrap();
     assert_eq!(config.base_url_override(), None);
     let client = astronomer::Client::new(config).unwrap();
     assert_eq!(
@@ -31,14 +32,14 @@ fn astronomer_reads_the_cli_token_and_defaults_to_the_spec_url() {
 
 #[test]
 fn elastic_reads_the_ecctl_key_and_defaults_to_the_spec_url() {
-    let config = elastic::config_from_env_with(env(&[("EC_API_KEY", SECRET)])).unwrap();
+    let config = elastic::Client::config_from_env_with(env(&[("EC_API_KEY", SECRET)])).unwrap();
     let client = elastic::Client::new(config).unwrap();
     assert_eq!(client.base_url(), "https://api.elastic-cloud.com/api/v1");
 }
 
 #[test]
 fn base_url_override_from_env() {
-    let config = elastic::config_from_env_with(env(&[
+    let config = elastic::Client::config_from_env_with(env(&[
         ("EC_API_KEY", SECRET),
         ("EC_API_URL", "http://127.0.0.1:9/api/v1/"),
     ]))
@@ -47,7 +48,7 @@ fn base_url_override_from_env() {
     // Trailing slash dropped: the generated client appends "/organizations".
     assert_eq!(client.base_url(), "http://127.0.0.1:9/api/v1");
 
-    let config = astronomer::config_from_env_with(env(&[
+    let config = astronomer::Client::config_from_env_with(env(&[
         ("ASTRO_API_TOKEN", SECRET),
         (
             "ASTRO_API_URL",
@@ -64,12 +65,13 @@ fn base_url_override_from_env() {
 #[test]
 fn missing_or_empty_secret_is_a_config_error_naming_the_variable() {
     for lookup in [env(&[]), env(&[("EC_API_KEY", "  ")])] {
-        let error = elastic::config_from_env_with(lookup).unwrap_err();
+        let error = elastic::Client::config_from_env_with(lookup).unwrap_err();
         assert!(matches!(error, Error::Config(_)), "{error:?}");
         assert!(error.to_string().contains("EC_API_KEY"), "{error}");
     }
     // The other vendor's variable does not count.
-    let error = astronomer::config_from_env_with(env(&[("EC_API_KEY", SECRET)])).unwrap_err();
+    let error =
+        astronomer::Client::config_from_env_with(env(&[("EC_API_KEY", SECRET)])).unwrap_err();
     assert!(error.to_string().contains("ASTRO_API_TOKEN"), "{error}");
 }
 

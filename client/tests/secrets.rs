@@ -5,7 +5,7 @@
 mod common;
 
 use cloud_orgs::{Config, Error, Secret, astronomer, elastic};
-use common::{SECRET, config, elastic_client, elastic_failure};
+use common::{SECRET, config, elastic_changes, elastic_client, elastic_failure, update_elastic};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -27,9 +27,10 @@ fn debug_of_secret_config_and_clients() {
     // The generated client's Debug shows reqwest's default headers: the
     // sensitive flag keeps the value out.
     assert_hidden(&format!("{:?}", client.generated()));
-    let from_env =
-        elastic::config_from_env_with(|name| (name == "EC_API_KEY").then(|| SECRET.to_string()))
-            .unwrap();
+    let from_env = elastic::Client::config_from_env_with(|name| {
+        (name == "EC_API_KEY").then(|| SECRET.to_string())
+    })
+    .unwrap();
     assert_hidden(&format!("{from_env:?}"));
 }
 
@@ -39,8 +40,7 @@ async fn error_from(response: ResponseTemplate) -> Error {
         .respond_with(response)
         .mount(&server)
         .await;
-    elastic_client(&server.uri())
-        .update_organization("my-org", elastic::OrganizationChanges::new())
+    update_elastic(&elastic_client(&server.uri()), "my-org", elastic_changes())
         .await
         .unwrap_err()
 }
@@ -76,10 +76,13 @@ async fn errors_of_every_kind_do_not_show_the_secret() {
         .await;
         assert_hidden(&format!("{error} {error:?}"));
     }
-    let validation = elastic_client("http://127.0.0.1:9")
-        .update_organization("my-org", elastic::OrganizationChanges::new().name("x"))
-        .await
-        .unwrap_err();
+    let validation = update_elastic(
+        &elastic_client("http://127.0.0.1:9"),
+        "my-org",
+        elastic_changes().name("x".to_string()),
+    )
+    .await
+    .unwrap_err();
     assert_hidden(&format!("{validation} {validation:?}"));
     let config_error =
         elastic::Client::new(Config::new(SECRET).base_url("http://example.test")).unwrap_err();

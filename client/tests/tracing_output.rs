@@ -8,10 +8,10 @@
 
 mod common;
 
-use cloud_orgs::{Error, astronomer, elastic};
+use cloud_orgs::Error;
 use common::{
-    SECRET, astronomer_client, astronomer_organization, capture_tracing, elastic_client,
-    elastic_organization,
+    SECRET, astronomer_changes, astronomer_client, astronomer_organization, capture_tracing,
+    elastic_changes, elastic_client, elastic_organization, update_astronomer, update_elastic,
 };
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -45,25 +45,19 @@ async fn tracing_records_requests_but_never_the_secret_or_the_url() {
         .mount(&server)
         .await;
 
-    elastic_client(&server.uri())
-        .update_organization(
-            "my-secret-org-id",
-            elastic::OrganizationChanges::new().name("Research"),
-        )
-        .await
-        .unwrap();
+    update_elastic(
+        &elastic_client(&server.uri()),
+        "my-secret-org-id",
+        elastic_changes().name("Research".to_string()),
+    )
+    .await
+    .unwrap();
     let astro = astronomer_client(&server.uri());
-    let changes = astronomer::OrganizationChanges::new()
-        .name("Research")
-        .billing_email("billing@company.com")
-        .scim_enabled(false);
-    let error = astro
-        .update_organization("my-secret-org-id", changes.clone())
+    let error = update_astronomer(&astro, "my-secret-org-id", astronomer_changes())
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Unauthenticated(_)));
-    astro
-        .update_organization("my-secret-org-id", changes)
+    update_astronomer(&astro, "my-secret-org-id", astronomer_changes())
         .await
         .unwrap();
 
@@ -77,7 +71,8 @@ async fn tracing_records_requests_but_never_the_secret_or_the_url() {
     assert!(!text.contains("Research"), "{text}");
     for expected in [
         "cloud_orgs.request",
-        "api=\"elastic\"",
+        "api=elastic",
+        "operation=\"update_organization\"",
         "method=\"PUT\"",
         "path=\"/organizations/{organization_id}\"",
         "method=\"POST\"",

@@ -16,7 +16,7 @@ fn codegen_error(name: &str) -> String {
     let bytes = std::fs::read(workspace_tests::fixture(&format!("bad-specs/{name}"))).unwrap();
     let settings = Settings::DEFAULT;
     let result = spec::parse(Path::new(&rel), &bytes)
-        .and_then(|spec| codegen::generate_code(&spec, &settings).map(|_| ()));
+        .and_then(|spec| xtask::pipeline::generate(&spec, &settings).map(|_| ()));
     match result {
         Ok(()) => panic!("{name} generated without an error"),
         Err(e) => format!("{e:#}"),
@@ -45,7 +45,25 @@ bad_spec!(
 );
 bad_spec!(invalid_yaml, "invalid-yaml.yaml");
 bad_spec!(dangling_ref, "dangling-ref.yaml");
-bad_spec!(undeclared_path_parameter, "undeclared-path-parameter.yaml");
+
+/// An operation progenitor panics on is left out with the reason, and
+/// costs the API nothing else.
+#[test]
+fn an_operation_progenitor_panics_on_is_skipped_with_the_reason() {
+    let rel = "tests/fixtures/bad-specs/undeclared-path-parameter.yaml";
+    let bytes = std::fs::read(workspace_tests::fixture(
+        "bad-specs/undeclared-path-parameter.yaml",
+    ))
+    .unwrap();
+    let spec = spec::parse(Path::new(rel), &bytes).unwrap();
+    let code = xtask::pipeline::generate(&spec, &Settings::DEFAULT).unwrap();
+    let skipped: Vec<String> = code
+        .skipped
+        .iter()
+        .map(|s| format!("{}: {}", s.operation, s.reason))
+        .collect();
+    insta::assert_snapshot!(skipped.join("\n"));
+}
 
 /// A copy of the workspace's specs and generated crates in a temporary
 /// directory, so a test can break a spec without touching the real tree.

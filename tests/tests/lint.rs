@@ -12,7 +12,7 @@ use std::time::Instant;
 use proptest::prelude::*;
 use xtask::catalogue::APIS;
 use xtask::lint::{self, Report};
-use xtask::{codegen, spec};
+use xtask::spec;
 
 /// What `cargo xtask lint SPEC` prints for it, with the totals line.
 fn rendered(report: &Report) -> String {
@@ -29,7 +29,7 @@ fn codegen_never_panics(rel: &str, bytes: &[u8]) {
     let settings = APIS[0].settings;
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         spec::parse(Path::new(rel), bytes)
-            .and_then(|spec| codegen::generate_code(&spec, &settings).map(|_| ()))
+            .and_then(|spec| xtask::pipeline::generate(&spec, &settings).map(|_| ()))
     }));
     assert!(outcome.is_ok(), "spec::parse or codegen panicked on {rel}");
 }

@@ -15,7 +15,7 @@ fn generated_crates_match_the_specs() {
     let report: String = outcome
         .stale
         .iter()
-        .map(|s| format!("{}\n{}", s.path, codegen::abbreviate(&s.diff, 40)))
+        .map(|s| format!("{}\n{}", s.path, xtask::files::abbreviate(&s.diff, 40)))
         .collect();
     assert!(
         outcome.stale.is_empty(),

@@ -6,7 +6,7 @@ use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cloud_orgs::{Config, RetryPolicy};
+use cloud_orgs::{Config, Error, RetryPolicy, astronomer, elastic};
 use serde_json::{Value, json};
 
 /// Recognisable, so a leak shows up in any output we search.
@@ -114,4 +114,49 @@ pub fn capture_tracing() -> (Captured, tracing::subscriber::DefaultGuard) {
         .finish();
     let guard = tracing::subscriber::set_default(subscriber);
     (captured, guard)
+}
+
+/// Elastic's update through the facade (the generated builder; the rest is
+/// the runtime's). Deprecated by Elastic, still the only way to change these.
+pub async fn update_elastic(
+    client: &elastic::Client,
+    id: &str,
+    body: elastic::types::builder::OrganizationRequest,
+) -> Result<elastic::types::Organization, Error> {
+    #[allow(deprecated)]
+    let request = client.update_organization();
+    Ok(request
+        .organization_id(id)
+        .body(body)
+        .send()
+        .await?
+        .into_inner())
+}
+
+/// No changes yet.
+pub fn elastic_changes() -> elastic::types::builder::OrganizationRequest {
+    elastic::types::OrganizationRequest::builder()
+}
+
+/// Astronomer's update through the facade.
+pub async fn update_astronomer(
+    client: &astronomer::Client,
+    id: &str,
+    body: astronomer::types::builder::UpdateOrganizationRequest,
+) -> Result<astronomer::types::Organization, Error> {
+    Ok(client
+        .update_organization()
+        .organization_id(id)
+        .body(body)
+        .send()
+        .await?
+        .into_inner())
+}
+
+/// The three settings the update always replaces.
+pub fn astronomer_changes() -> astronomer::types::builder::UpdateOrganizationRequest {
+    astronomer::types::UpdateOrganizationRequest::builder()
+        .name("Research")
+        .billing_email("billing@company.com")
+        .is_scim_enabled(false)
 }

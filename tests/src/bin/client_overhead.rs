@@ -42,7 +42,11 @@ async fn main() -> Result<()> {
         .timeout(Duration::from_secs(15))
         .build()
         .context("reqwest client")?;
-    let generated = Client::new_with_client(&base, http.clone());
+    let generated = Client::new_with_client(
+        &base,
+        http.clone(),
+        cloud_orgs_runtime::Runtime::new("astronomer"),
+    );
     let facade = cloud_orgs::astronomer::Client::new(
         cloud_orgs::Config::new("bench-token").base_url(base.clone()),
     )
@@ -51,7 +55,7 @@ async fn main() -> Result<()> {
 
     let clients: [&str; 3] = [
         "hand-written reqwest",
-        "generated client (raw)",
+        "generated client (default runtime)",
         "cloud-orgs facade",
     ];
     let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); clients.len()];
@@ -90,21 +94,25 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
-/// The same update through the facade: validation, its retry loop (not
-/// taken: every answer is 200), its span, its error mapping (not taken).
-/// Its reqwest client has the facade's own settings (timeouts, auth header,
-/// `User-Agent`), as a user would get them.
+/// The same update through the facade: the generated builder, the
+/// runtime's hooks (retry loop not taken: every answer is 200; its span;
+/// its error mapping, not taken). Its reqwest client has the facade's own
+/// settings (timeouts, auth header, `User-Agent`), as a user would get them.
 async fn through_facade(client: &cloud_orgs::astronomer::Client) -> Result<Organization> {
-    let changes = cloud_orgs::astronomer::OrganizationChanges::new()
+    let body = UpdateOrganizationRequest::builder()
         .name("My Organization")
         .billing_email("billing@company.com")
-        .scim_enabled(false)
+        .is_scim_enabled(false)
         .allow_enhanced_support_access(false)
-        .enforce_dedicated_clusters(false);
-    client
-        .update_organization(ORGANIZATION_ID, changes)
+        .should_enforce_dedicated_clusters(false);
+    let response = client
+        .update_organization()
+        .organization_id(ORGANIZATION_ID)
+        .body(body)
+        .send()
         .await
-        .map_err(|e| anyhow!("facade: {e}"))
+        .map_err(|e| anyhow!("facade: {e}"))?;
+    Ok(response.into_inner())
 }
 
 /// The call a user would write without the generated client.
