@@ -24,6 +24,7 @@
 
 pub mod error;
 pub mod operation;
+pub mod path;
 pub mod response;
 pub mod retry;
 mod runtime;

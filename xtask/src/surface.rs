@@ -317,7 +317,6 @@ fn operation(f: &syn::ImplItemFn, builders: &[Item]) -> Option<Operation> {
             op.style = "builder".into();
             op.deprecated |=
                 deprecated_impl || is_deprecated(&strukt.attrs) || is_deprecated(&send.attrs);
-            let body_text = compact(&send.block.to_token_stream().to_string());
             if let Fields::Named(named) = &strukt.fields {
                 for field in &named.named {
                     let Some(name) = field.ident.as_ref().map(ToString::to_string) else {
@@ -334,7 +333,7 @@ fn operation(f: &syn::ImplItemFn, builders: &[Item]) -> Option<Operation> {
                         op.body = Some(strip_builder(&ty));
                     } else {
                         op.params.push(Param {
-                            location: location(&body_text, &name),
+                            location: location(&send.block, &name),
                             name,
                             ty,
                         });
@@ -345,18 +344,20 @@ fn operation(f: &syn::ImplItemFn, builders: &[Item]) -> Option<Operation> {
         }
         None => {
             op.style = "positional".into();
-            let body_text = compact(&f.block.to_token_stream().to_string());
             for arg in &f.sig.inputs {
                 let syn::FnArg::Typed(arg) = arg else {
                     continue;
                 };
-                let name = compact(&arg.pat.to_token_stream().to_string());
+                let syn::Pat::Ident(pat) = &*arg.pat else {
+                    continue;
+                };
+                let name = pat.ident.to_string();
                 let ty = print_type(&arg.ty);
                 if name == "body" {
                     op.body = Some(ty.trim_start_matches('&').to_string());
                 } else {
                     op.params.push(Param {
-                        location: location(&body_text, &name),
+                        location: location(&f.block, &name),
                         name,
                         ty,
                     });
@@ -392,33 +393,110 @@ fn find_builder<'a>(
     })
 }
 
-/// Where progenitor puts a parameter, read from the code that sends it.
-fn location(body: &str, name: &str) -> String {
-    if body.contains(&format!("encode_path(&{name}.to_string())")) {
-        return "path".into();
+/// Where progenitor puts a parameter, read from the code that sends it:
+/// the calls that encode it into the path, a query pair or a header.
+fn location(block: &syn::Block, name: &str) -> String {
+    use crate::passes::syntax;
+    use syn::visit::Visit;
+
+    struct Find<'a> {
+        name: &'a str,
+        /// Inside `if let Some(value) = <name> { .. }`: `value` is it.
+        alias: Option<String>,
+        found: Option<String>,
     }
-    for (marker, what) in [
-        ("QueryParam::new(", "query"),
-        ("header_map.append(", "header"),
-    ] {
-        let mut rest = body;
-        while let Some(at) = rest.find(marker) {
-            rest = &rest[at + marker.len()..];
-            // `QueryParam::new("wire",&name)` / `header_map.append("wire",name.to_string()`
-            // or, for an optional header, `if let Some(value) = name { header_map.append("wire", value`.
-            if let Some(wire) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) {
-                let after = &rest[wire.len() + 2..];
-                let direct = after.starts_with(&format!(",&{name})"))
-                    || after.starts_with(&format!(",{name}."));
-                let before = &body[..body.len() - rest.len()];
-                let optional = before.ends_with(&format!("ifletSome(value)={name}{{{marker}"));
-                if direct || optional {
-                    return format!("{what} \"{wire}\"");
+    impl Find<'_> {
+        fn is_it(&self, expr: &syn::Expr) -> bool {
+            struct Mentions<'b>(&'b str, Option<&'b str>, bool);
+            impl<'ast> Visit<'ast> for Mentions<'_> {
+                fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+                    if p.path
+                        .get_ident()
+                        .is_some_and(|i| i == self.0 || Some(i.to_string().as_str()) == self.1)
+                    {
+                        self.2 = true;
+                    }
                 }
+            }
+            let mut m = Mentions(self.name, self.alias.as_deref(), false);
+            m.visit_expr(expr);
+            m.2
+        }
+        fn wire(expr: &syn::Expr) -> Option<String> {
+            match syntax::unwrap_expr(expr) {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
             }
         }
     }
-    "unknown".into()
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_expr_macro(&mut self, m: &'ast syn::ExprMacro) {
+            if syntax::path_ends_with(&m.mac.path, &["format"])
+                && let Ok(args) = m.mac.parse_body_with(
+                    syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+                )
+            {
+                args.iter().for_each(|a| self.visit_expr(a));
+            }
+        }
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            let syn::Expr::Path(func) = &*c.func else {
+                return syn::visit::visit_expr_call(self, c);
+            };
+            let args: Vec<&syn::Expr> = c.args.iter().collect();
+            let path = &func.path;
+            if (syntax::path_ends_with(path, &["encode_path"])
+                || syntax::path_ends_with(path, &["encode_list"]))
+                && args.first().is_some_and(|a| self.is_it(a))
+            {
+                self.found.get_or_insert_with(|| "path".to_string());
+            }
+            if syntax::path_ends_with(path, &["QueryParam", "new"])
+                && let [wire, value] = args.as_slice()
+                && self.is_it(value)
+                && let Some(wire) = Self::wire(wire)
+            {
+                self.found
+                    .get_or_insert_with(|| format!("query \"{wire}\""));
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+        fn visit_expr_method_call(&mut self, c: &'ast syn::ExprMethodCall) {
+            if c.method == "append"
+                && syntax::local(&c.receiver).is_some_and(|i| i == "header_map")
+                && let Some(wire) = c.args.first().and_then(Self::wire)
+                && c.args.iter().nth(1).is_some_and(|v| self.is_it(v))
+            {
+                self.found
+                    .get_or_insert_with(|| format!("header \"{wire}\""));
+            }
+            syn::visit::visit_expr_method_call(self, c);
+        }
+        fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
+            // `if let Some(value) = name { header_map.append("wire", value..) }`
+            if let syn::Expr::Let(l) = &*e.cond
+                && syntax::local(&l.expr).is_some_and(|i| i == self.name)
+                && let syn::Pat::TupleStruct(t) = &*l.pat
+                && let Some(syn::Pat::Ident(value)) = t.elems.first()
+            {
+                let outer = self.alias.replace(value.ident.to_string());
+                self.visit_block(&e.then_branch);
+                self.alias = outer;
+                return;
+            }
+            syn::visit::visit_expr_if(self, e);
+        }
+    }
+    let mut find = Find {
+        name,
+        alias: None,
+        found: None,
+    };
+    find.visit_block(block);
+    find.found.unwrap_or_else(|| "unknown".into())
 }
 
 /// `Result<ResponseValue<T>, E>` to `(T, E)`.
@@ -788,7 +866,10 @@ mod tests {
         assert_has(&text, "  param organization_id: String (path)");
         assert_has(&text, "  body: OrganizationRequest");
         assert_has(&text, "  ok: Organization");
-        assert_has(&text, "  err: cloud_orgs_runtime::ApiError<BasicFailedReply>");
+        assert_has(
+            &text,
+            "  err: cloud_orgs_runtime::ApiError<BasicFailedReply>",
+        );
         assert_has(&text, "struct Organization");
         assert_has(
             &text,

@@ -8,6 +8,7 @@
 //!   adds later still deserializes;
 //! - [`lists`]: optional arrays become `Option<Vec<_>>`, so `[]` can be sent
 //!   to clear a list;
+//! - [`path_lists`]: list path parameters are encoded as comma-joined items;
 //! - [`sends`]: every operation returns the runtime's `ApiError`, and sends
 //!   no `api-version` header;
 //! - [`deprecate`]: deprecated operations are `#[deprecated]`;
@@ -22,6 +23,7 @@
 pub mod deprecate;
 pub mod enums;
 pub mod lists;
+pub mod path_lists;
 pub mod sends;
 pub mod syntax;
 pub mod wiring;
@@ -29,7 +31,9 @@ pub mod wiring;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use openapiv3::{OpenAPI, StatusCode};
+use openapiv3::{
+    OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SchemaKind, StatusCode,
+};
 use syn::{Fields, Item, parse_quote};
 
 use crate::normalise::Normalised;
@@ -45,6 +49,8 @@ pub enum Pass {
     ApiVersion,
     /// [`deprecate`].
     Deprecate,
+    /// [`path_lists`].
+    PathLists,
 }
 
 impl fmt::Display for Pass {
@@ -53,6 +59,7 @@ impl fmt::Display for Pass {
             Pass::Errors => "errors",
             Pass::ApiVersion => "api-version",
             Pass::Deprecate => "deprecate",
+            Pass::PathLists => "path-lists",
         })
     }
 }
@@ -183,6 +190,8 @@ pub struct OperationFacts {
     pub content_type: Option<String>,
     /// The wire `Accept`, when not plain JSON.
     pub accept: Option<String>,
+    /// Path parameters whose schema is an array, by their Rust names.
+    pub list_path_params: Vec<String>,
 }
 
 /// The facts of every operation of `openapi`, by progenitor's method name.
@@ -212,6 +221,10 @@ pub fn operation_facts(
             .chain(responses.default.iter().map(|_| Documented::Default))
             .collect();
         let media = normalised.media.get(id);
+        let path_item = match openapi.paths.paths.get(&op.path) {
+            Some(ReferenceOr::Item(item)) => item.parameters.as_slice(),
+            _ => &[],
+        };
         out.insert(
             crate::names::method_name(id),
             OperationFacts {
@@ -223,8 +236,62 @@ pub fn operation_facts(
                 documented,
                 content_type: media.and_then(|m| m.content_type.clone()),
                 accept: media.and_then(|m| m.accept.clone()),
+                list_path_params: list_path_params(
+                    openapi,
+                    path_item.iter().chain(&operation.parameters),
+                ),
             },
         );
+    }
+    out
+}
+
+/// The Rust names of the path parameters among `parameters` whose schema
+/// is an array (references followed, a bounded number of hops).
+fn list_path_params<'a>(
+    openapi: &OpenAPI,
+    parameters: impl Iterator<Item = &'a ReferenceOr<Parameter>>,
+) -> Vec<String> {
+    let components = openapi.components.as_ref();
+    let mut out = Vec::new();
+    for parameter in parameters {
+        let mut parameter = parameter;
+        for _ in 0..8 {
+            let ReferenceOr::Reference { reference } = parameter else {
+                break;
+            };
+            let Some(next) = reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| components?.parameters.get(name))
+            else {
+                break;
+            };
+            parameter = next;
+        }
+        let ReferenceOr::Item(Parameter::Path { parameter_data, .. }) = parameter else {
+            continue;
+        };
+        let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
+            continue;
+        };
+        let mut schema = schema;
+        for _ in 0..8 {
+            let ReferenceOr::Reference { reference } = schema else {
+                break;
+            };
+            let Some(next) = reference
+                .strip_prefix("#/components/schemas/")
+                .and_then(|name| components?.schemas.get(name))
+            else {
+                break;
+            };
+            schema = next;
+        }
+        if let ReferenceOr::Item(s) = schema
+            && matches!(s.schema_kind, SchemaKind::Type(openapiv3::Type::Array(_)))
+        {
+            out.push(crate::names::method_name(&parameter_data.name));
+        }
     }
     out
 }
@@ -250,6 +317,7 @@ pub fn apply(file: &mut syn::File, openapi: &OpenAPI, normalised: &Normalised) -
             .notes
             .push("progenitor's output has no `types` module".to_string());
     }
+    path_lists::rewrite(file, &facts, &mut report);
     sends::rewrite(file, &consts, &unions, &mut report);
     deprecate::mark(file, &facts, &openapi.info.title, &mut report);
     wiring::wire(file, &facts, &consts);

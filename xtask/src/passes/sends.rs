@@ -119,7 +119,7 @@ fn final_status_match(f: &ImplItemFn) -> Option<StatusMatch> {
 }
 
 /// The `operation_id: "..."` of the `OperationInfo` literal in a body.
-fn operation_id(block: &syn::Block) -> Option<String> {
+pub(super) fn operation_id(block: &syn::Block) -> Option<String> {
     struct Find(Option<String>);
     impl<'ast> Visit<'ast> for Find {
         fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
