@@ -22,10 +22,19 @@ use crate::spec;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Write nothing; fail with a diff if generated/ is not up to date.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "spec")]
     pub check: bool,
     /// Only these APIs (catalogue names); all by default.
+    #[arg(conflicts_with = "spec")]
     pub apis: Vec<String>,
+    /// Try a spec without adding it to the catalogue: run the same pipeline
+    /// on this document (any format the loader reads, vendor lint profile)...
+    #[arg(long, requires = "out", value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// ...and write a crate here that builds on its own (`cargo check
+    /// --manifest-path DIR/Cargo.toml`), wherever DIR is.
+    #[arg(long, requires = "spec", value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// A file `codegen` owns, with the contents it should have.
@@ -105,6 +114,13 @@ pub struct Outcome {
 
 /// `cargo xtask codegen [--check] [API]`: run, print, pick the exit status.
 pub fn command(args: &Args) -> Result<ExitCode> {
+    if let (Some(spec), Some(out)) = (&args.spec, &args.out) {
+        let generated = one_off(spec, out)?;
+        let written = crate::files::write(out, std::slice::from_ref(&generated))?;
+        print_summary(&generated, &written, Mode::Write);
+        println!("wrote {}: cargo check --manifest-path {}", out.display(), out.join("Cargo.toml").display());
+        return Ok(ExitCode::SUCCESS);
+    }
     let apis = select(&args.apis)?;
     let mode = if args.check { Mode::Check } else { Mode::Write };
     let outcome = run(&workspace_root(), apis, mode)?;
@@ -214,30 +230,91 @@ pub fn generate_all(root: &Path, apis: &'static [Api]) -> Result<Vec<Generated>>
     }
 }
 
-/// Generates one API in memory.
+/// Generates one API of the catalogue in memory.
 pub fn generate(root: &Path, api: &'static Api) -> Result<Generated> {
+    generate_with(root, api, render::Dependencies::Workspace, api.crate_dir)
+}
+
+/// `--spec FILE --out DIR`: a catalogue entry made up for the file, with the
+/// vendor profile, rendered as a crate that stands alone at `out`.
+pub fn one_off(spec: &Path, out: &Path) -> Result<Generated> {
+    let root = workspace_root();
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let stem = out
+        .file_name()
+        .or_else(|| spec.file_stem())
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "api".to_string());
+    let package: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .trim_matches('-')
+        .to_string();
+    let package = if package.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        package
+    } else {
+        format!("api-{package}")
+    };
+    let ident = package.replace('-', "_");
+    let spec_path = std::path::absolute(spec).unwrap_or_else(|_| spec.to_path_buf());
+    let api: &'static Api = Box::leak(Box::new(Api {
+        name: leak(package.clone()),
+        spec: leak(spec_path.display().to_string()),
+        crate_dir: "",
+        package: leak(package),
+        version: "0.1.0",
+        doc_example: leak(format!(
+            "let client = {ident}::Client::new(\"https://example.invalid\", cloud_orgs_runtime::Runtime::default());\nlet _ = client;"
+        )),
+        settings: catalogue::Settings::DEFAULT,
+        profile: catalogue::Profile::Vendor,
+    }));
+    let runtime = root.join("runtime");
+    generate_with(
+        Path::new("/"),
+        api,
+        render::Dependencies::Standalone { runtime: &runtime },
+        "",
+    )
+}
+
+/// Load, lint, the pipeline, render: the one sequence for catalogue
+/// entries and one-off specs; `crate_dir` prefixes the files' paths.
+fn generate_with(
+    root: &Path,
+    api: &'static Api,
+    deps: render::Dependencies<'_>,
+    crate_dir: &str,
+) -> Result<Generated> {
     let started = Instant::now();
     // The lint runs first: it reports every mistake with its line, where
     // generation would stop at the first one.
     let bytes =
         std::fs::read(root.join(api.spec)).with_context(|| format!("{}: cannot read", api.spec))?;
-    let report = crate::lint::lint_source(Path::new(api.spec), &bytes);
-    if report.errors() > 0 {
-        bail!("{} does not pass `cargo xtask lint`:\n{report}", api.spec);
+    if api.profile == catalogue::Profile::Transcribed {
+        let report = crate::lint::lint_source(Path::new(api.spec), &bytes);
+        if report.errors() > 0 {
+            bail!("{} does not pass `cargo xtask lint`:\n{report}", api.spec);
+        }
     }
     let spec = spec::parse(Path::new(api.spec), &bytes)?;
     let code = pipeline::generate(&spec, &api.settings)?;
     let lib = render::lib(api, &spec, &code);
-    let manifest = render::manifest(api, &spec, &code, render::Dependencies::Workspace);
+    let manifest = render::manifest(api, &spec, &code, deps);
+    let file = |name: &str| match crate_dir {
+        "" => name.to_string(),
+        dir => format!("{dir}/{name}"),
+    };
     Ok(Generated {
         api,
         files: vec![
             GeneratedFile {
-                path: format!("{}/Cargo.toml", api.crate_dir),
+                path: file("Cargo.toml"),
                 contents: manifest,
             },
             GeneratedFile {
-                path: format!("{}/src/lib.rs", api.crate_dir),
+                path: file("src/lib.rs"),
                 contents: lib,
             },
         ],

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 
+use syn::visit_mut::VisitMut;
 use syn::{Fields, Item, Type, parse_quote};
 
 use super::syntax::{self, SerdeArg};
@@ -21,7 +22,45 @@ const OPTION_IS_NONE: &str = "::std::option::Option::is_none";
 pub fn make_clearable(types: &mut [Item]) -> BTreeSet<(String, String)> {
     let changed = fields(types);
     builders(types, &changed);
+    let mut literals = Literals { changed: &changed };
+    for item in types.iter_mut() {
+        literals.visit_item_mut(item);
+    }
     changed
+}
+
+/// typify's `defaults` module builds default values with struct literals
+/// (`transit_ips: vec![]`): a list literal for a field that is now an
+/// `Option` becomes `Some(..)`, keeping the value typify meant.
+struct Literals<'a> {
+    changed: &'a BTreeSet<(String, String)>,
+}
+
+impl VisitMut for Literals<'_> {
+    fn visit_expr_struct_mut(&mut self, s: &mut syn::ExprStruct) {
+        if let Some(name) = s.path.segments.last().map(|seg| seg.ident.to_string()) {
+            for field in s.fields.iter_mut() {
+                let syn::Member::Named(member) = &field.member else {
+                    continue;
+                };
+                if self.changed.contains(&(name.clone(), member.to_string()))
+                    && is_list_literal(&field.expr)
+                {
+                    let value = &field.expr;
+                    field.expr = parse_quote!(::std::option::Option::Some(#value));
+                }
+            }
+        }
+        syn::visit_mut::visit_expr_struct_mut(self, s);
+    }
+}
+
+/// `vec![..]` or `Vec::new()`.
+fn is_list_literal(expr: &syn::Expr) -> bool {
+    match syntax::unwrap_expr(expr) {
+        syn::Expr::Macro(m) => syntax::path_ends_with(&m.mac.path, &["vec"]),
+        other => syntax::call_to(other, &["Vec", "new"]).is_some_and(|args| args.is_empty()),
+    }
 }
 
 fn fields(types: &mut [Item]) -> BTreeSet<(String, String)> {

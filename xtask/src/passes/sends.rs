@@ -58,6 +58,98 @@ pub fn rewrite(
         report,
     };
     pass.visit_file_mut(file);
+    Streams.visit_file_mut(file);
+}
+
+/// Paginated operations also get a `stream()` (builder style) or
+/// `<op>_stream()` (positional) that calls the operation and yields
+/// `Result<Item, Error<E>>`: where the operation it calls now returns the
+/// runtime's error, the stream's item does too.
+struct Streams;
+
+impl VisitMut for Streams {
+    fn visit_item_impl_mut(&mut self, imp: &mut syn::ItemImpl) {
+        let rewritten: Vec<String> = imp
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::ImplItem::Fn(f) if returns_api_error(&f.sig.output) => {
+                    Some(f.sig.ident.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        for item in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            if calls_any(&f.block, &rewritten) {
+                retype_stream(&mut f.sig.output);
+            }
+        }
+        syn::visit_mut::visit_item_impl_mut(self, imp);
+    }
+}
+
+/// `-> Result<_, ::cloud_orgs_runtime::ApiError<_>>`.
+fn returns_api_error(output: &syn::ReturnType) -> bool {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return false;
+    };
+    generic_args::<2>(ty, "Result")
+        .is_some_and(|[_, err]| syntax::type_ident(&err).is_some_and(|i| i == "ApiError"))
+}
+
+/// Whether `block` calls a method named one of `names`.
+fn calls_any(block: &syn::Block, names: &[String]) -> bool {
+    struct Calls<'a>(&'a [String], bool);
+    impl<'ast> Visit<'ast> for Calls<'_> {
+        fn visit_expr_method_call(&mut self, c: &'ast syn::ExprMethodCall) {
+            if self.0.iter().any(|n| c.method == n) {
+                self.1 = true;
+            }
+            syn::visit::visit_expr_method_call(self, c);
+        }
+    }
+    let mut calls = Calls(names, false);
+    calls.visit_block(block);
+    calls.1
+}
+
+/// `impl Stream<Item = Result<T, Error<E>>> + ..` ->
+/// `impl Stream<Item = Result<T, ::cloud_orgs_runtime::ApiError<E>>> + ..`.
+fn retype_stream(output: &mut syn::ReturnType) {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return;
+    };
+    let Type::ImplTrait(imp) = &mut **ty else {
+        return;
+    };
+    for bound in imp.bounds.iter_mut() {
+        let syn::TypeParamBound::Trait(t) = bound else {
+            continue;
+        };
+        let Some(last) = t.path.segments.last_mut() else {
+            continue;
+        };
+        let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
+            continue;
+        };
+        if last.ident != "Stream" {
+            continue;
+        }
+        for arg in args.args.iter_mut() {
+            let syn::GenericArgument::AssocType(item) = arg else {
+                continue;
+            };
+            if item.ident != "Item" {
+                continue;
+            }
+            if let Some([ok, err]) = generic_args::<2>(&item.ty, "Result")
+                && let Some([e]) = generic_args::<1>(&err, "Error")
+            {
+                item.ty = parse_quote!(Result<#ok, ::cloud_orgs_runtime::ApiError<#e>>);
+            }
+        }
+    }
 }
 
 struct Rewrite<'a> {
