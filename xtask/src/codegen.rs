@@ -118,7 +118,11 @@ pub fn command(args: &Args) -> Result<ExitCode> {
         let generated = one_off(spec, out)?;
         let written = crate::files::write(out, std::slice::from_ref(&generated))?;
         print_summary(&generated, &written, Mode::Write);
-        println!("wrote {}: cargo check --manifest-path {}", out.display(), out.join("Cargo.toml").display());
+        println!(
+            "wrote {}: cargo check --manifest-path {}",
+            out.display(),
+            out.join("Cargo.toml").display()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let apis = select(&args.apis)?;
@@ -247,7 +251,13 @@ pub fn one_off(spec: &Path, out: &Path) -> Result<Generated> {
         .unwrap_or_else(|| "api".to_string());
     let package: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect::<String>()
         .trim_matches('-')
         .to_string();

@@ -13,6 +13,7 @@
 pub mod bench;
 pub mod catalogue;
 pub mod codegen;
+pub mod corpus;
 pub mod diff;
 pub mod files;
 pub mod lint;

@@ -24,6 +24,9 @@ enum Command {
     /// Report what the spec changes since a git revision do to clients:
     /// breaking or not, and the semver bump of each generated crate.
     Diff(xtask::diff::Args),
+    /// Run every document of ../shared/corpus through the pipeline, build
+    /// each crate, and write CORPUS.md.
+    Corpus(xtask::corpus::Args),
     /// Measure codegen speed and scale, generated-crate build cost and
     /// client overhead; write BENCHMARKS.md. Re-runs itself in release.
     Bench(xtask::bench::Args),
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => Ok(xtask::lint::run(&args)),
         Command::Diff(args) => xtask::diff::run(&args),
         Command::Bench(args) => xtask::bench::run(&args),
+        Command::Corpus(args) => xtask::corpus::run(&args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");

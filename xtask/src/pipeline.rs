@@ -259,7 +259,7 @@ thread_local! {
 
 /// Runs `f`, returning a panic as its message. The panic is not printed:
 /// the caller turns it into an error or a skip reason.
-fn catch_panic<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
+pub fn catch_panic<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
         let previous = panic::take_hook();

@@ -1,0 +1,445 @@
+//! `cargo xtask corpus`: every real vendor document in `../shared/corpus/`
+//! through the pipeline, each crate built, and `CORPUS.md` written.
+//!
+//! The corpus is the test of the generator: specs nobody here wrote. Per
+//! document the report gives operations generated of the total, what was
+//! skipped and why, generated lines, codegen time and peak memory, what raw
+//! progenitor makes of the same document (and how long it takes), and the
+//! `cargo check` of our crate: time, peak memory, errors and warnings.
+//!
+//! The crates go to `target/corpus/<name>/` (out of git), built with one
+//! shared target directory, `target/corpus-target/`. `--only NAME` runs one
+//! document and leaves `CORPUS.md` alone (CI checks Oxide's crate this way).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::catalogue::Settings;
+
+/// Command-line arguments of `cargo xtask corpus`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Only this document (a name of the table in `../shared/corpus/README.md`
+    /// as listed by `--list`); `CORPUS.md` is then not written.
+    #[arg(long)]
+    pub only: Option<String>,
+    /// Generate only; skip `cargo check`.
+    #[arg(long)]
+    pub no_build: bool,
+    /// List the documents and exit.
+    #[arg(long)]
+    pub list: bool,
+}
+
+/// One document of the corpus.
+#[derive(Clone, Copy, Debug)]
+pub struct Document {
+    /// Short name: the crate's directory and package name.
+    pub name: &'static str,
+    /// The entry file, relative to the corpus directory.
+    pub file: &'static str,
+}
+
+/// The documents, in the order of `../shared/corpus/README.md`.
+pub const DOCUMENTS: &[Document] = &[
+    Document {
+        name: "oxide",
+        file: "oxide.json",
+    },
+    Document {
+        name: "sentry",
+        file: "sentry.json",
+    },
+    Document {
+        name: "pagerduty",
+        file: "pagerduty.json",
+    },
+    Document {
+        name: "mongodb-atlas",
+        file: "mongodb-atlas.yaml",
+    },
+    Document {
+        name: "clerk",
+        file: "clerk-bapi.yml",
+    },
+    Document {
+        name: "digitalocean",
+        file: "digitalocean/specification/DigitalOcean-public.v2.yaml",
+    },
+    Document {
+        name: "discord",
+        file: "discord-3.1.json",
+    },
+    Document {
+        name: "netlify",
+        file: "netlify-swagger2.yml",
+    },
+];
+
+/// Where the corpus is: `../shared/corpus` beside the workspace.
+pub fn directory(root: &Path) -> PathBuf {
+    root.join("../shared/corpus")
+}
+
+/// `cargo xtask corpus`.
+pub fn run(args: &Args) -> Result<ExitCode> {
+    if args.list {
+        for doc in DOCUMENTS {
+            println!("{:<14} {}", doc.name, doc.file);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let root = crate::codegen::workspace_root();
+    let corpus = directory(&root);
+    if !corpus.is_dir() {
+        bail!(
+            "{} is not there: the corpus lives in ../shared/corpus beside the workspace",
+            corpus.display()
+        );
+    }
+    let docs: Vec<&Document> = match &args.only {
+        None => DOCUMENTS.iter().collect(),
+        Some(name) => match DOCUMENTS.iter().find(|d| d.name == name) {
+            Some(doc) => vec![doc],
+            None => bail!(
+                "no corpus document named `{name}`; known: {}",
+                DOCUMENTS
+                    .iter()
+                    .map(|d| d.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
+    };
+    let out = root.join("target/corpus");
+    let target = root.join("target/corpus-target");
+    let mut rows = Vec::new();
+    for doc in docs {
+        eprintln!("corpus: {} ({})", doc.name, doc.file);
+        let row = measure(
+            &corpus.join(doc.file),
+            &out.join(doc.name),
+            &target,
+            doc,
+            !args.no_build,
+        )?;
+        eprintln!("  {}", row.summary());
+        rows.push(row);
+    }
+    let failed = rows.iter().any(Row::failed);
+    if args.only.is_none() {
+        let text = render(&rows, !args.no_build);
+        std::fs::write(root.join("CORPUS.md"), text).context("cannot write CORPUS.md")?;
+        eprintln!("corpus: wrote CORPUS.md");
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// What happened to one document.
+#[derive(Clone, Debug)]
+pub struct Row {
+    file: String,
+    /// The error, when the pipeline refused the document.
+    codegen: Result<Generated, String>,
+    raw: Raw,
+    build: Option<Build>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Generated {
+    operations: usize,
+    skipped: Vec<(String, String)>,
+    unhandled: usize,
+    lines: usize,
+    seconds: f64,
+    peak_mib: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Raw {
+    outcome: String,
+    seconds: f64,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Build {
+    ok: bool,
+    seconds: f64,
+    peak_mib: Option<u64>,
+    errors: usize,
+    warnings: usize,
+}
+
+impl Row {
+    fn failed(&self) -> bool {
+        self.codegen.is_err() || self.build.as_ref().is_some_and(|b| !b.ok || b.warnings > 0)
+    }
+
+    fn summary(&self) -> String {
+        match &self.codegen {
+            Err(e) => format!("codegen failed: {}", first_line(e)),
+            Ok(g) => {
+                let mut s = format!(
+                    "{} of {} operations, {} lines, {:.1} s",
+                    g.operations - g.skipped.len(),
+                    g.operations,
+                    g.lines,
+                    g.seconds
+                );
+                if let Some(b) = &self.build {
+                    let _ = write!(
+                        s,
+                        "; cargo check {:.0} s, {} error(s), {} warning(s)",
+                        b.seconds, b.errors, b.warnings
+                    );
+                }
+                s
+            }
+        }
+    }
+}
+
+fn measure(spec: &Path, out: &Path, target: &Path, doc: &Document, build: bool) -> Result<Row> {
+    let codegen = codegen(spec, out);
+    let raw = raw_progenitor(spec);
+    let build = match (&codegen, build) {
+        (Ok(_), true) => Some(cargo_check(out, target)?),
+        _ => None,
+    };
+    Ok(Row {
+        file: doc.file.to_string(),
+        codegen,
+        raw,
+        build,
+    })
+}
+
+/// `cargo xtask codegen --spec .. --out ..`, in this process (the peak is
+/// measured from a reset of the process's high-water mark).
+fn codegen(spec: &Path, out: &Path) -> Result<Generated, String> {
+    reset_peak_rss();
+    let started = Instant::now();
+    let generated = crate::codegen::one_off(spec, out).map_err(|e| format!("{e:#}"))?;
+    crate::files::write(out, std::slice::from_ref(&generated)).map_err(|e| format!("{e:#}"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let lines = generated
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with("lib.rs"))
+        .map(|f| f.contents.lines().count())
+        .sum();
+    Ok(Generated {
+        operations: generated.operations,
+        skipped: generated
+            .skipped
+            .iter()
+            .map(|s| (s.operation.to_string(), s.reason.clone()))
+            .collect(),
+        unhandled: generated.unhandled.len(),
+        lines,
+        seconds,
+        peak_mib: crate::bench::measure::peak_rss_kib().map(|kib| kib / 1024),
+    })
+}
+
+/// Resets this process's peak RSS (`VmHWM`) to its current RSS (Linux's
+/// `clear_refs` value 5), so the next reading is the peak of what follows.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Raw progenitor on the document as it is: `openapiv3` parse, then
+/// `generate_tokens`, `syn`, prettyplease; nothing of ours.
+fn raw_progenitor(spec: &Path) -> Raw {
+    let started = Instant::now();
+    let outcome = match raw_attempt(spec) {
+        Ok(()) => "generates".to_string(),
+        Err(e) => e,
+    };
+    Raw {
+        outcome,
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+fn raw_attempt(spec: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(spec).map_err(|e| format!("cannot read it ({e})"))?;
+    let value: serde_json::Value = serde_yaml_ng::from_str(&text).map_err(|e| {
+        format!(
+            "cannot read it (not YAML/JSON: {})",
+            first_line(&e.to_string())
+        )
+    })?;
+    if value.get("swagger").is_some() {
+        return Err("cannot read it (Swagger 2.0)".to_string());
+    }
+    if value
+        .get("openapi")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|v| v.starts_with("3.1"))
+    {
+        return Err("cannot read it (OpenAPI 3.1)".to_string());
+    }
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(value)
+        .map_err(|e| format!("cannot read it ({})", first_line(&e.to_string())))?;
+    let settings = crate::pipeline::progenitor_settings(&Settings::DEFAULT);
+    let result = crate::pipeline::catch_panic(|| {
+        progenitor::Generator::new(&settings)
+            .generate_tokens(&openapi)
+            .map(|tokens| syn::parse2::<syn::File>(tokens).map(|f| prettyplease::unparse(&f)))
+    });
+    match result {
+        Ok(Ok(Ok(_))) => Ok(()),
+        Ok(Ok(Err(e))) => Err(format!("output does not parse ({e})")),
+        Ok(Err(e)) => Err(format!("rejects the spec ({})", first_line(&e.to_string()))),
+        Err(message) => Err(format!("panics ({})", first_line(&message))),
+    }
+}
+
+fn cargo_check(crate_dir: &Path, target: &Path) -> Result<Build> {
+    let rss = crate_dir.with_extension("check.maxrss");
+    let mut cmd = timed(Path::new(&crate::bench::cargo()), &rss);
+    cmd.arg("check")
+        .arg("--manifest-path")
+        .arg(crate_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_TERM_COLOR", "never");
+    let started = Instant::now();
+    let output = cmd.output().context("cannot run cargo check")?;
+    let seconds = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let count = |prefix: &str| {
+        stderr
+            .lines()
+            .filter(|l| {
+                l.starts_with(prefix)
+                    && !l.contains("generated")
+                    && !l.contains("could not compile")
+            })
+            .count()
+    };
+    Ok(Build {
+        ok: output.status.success(),
+        seconds,
+        peak_mib: read_rss(&rss),
+        errors: count("error"),
+        warnings: count("warning"),
+    })
+}
+
+/// `program` under GNU time writing its peak RSS (KiB) to `rss`, when GNU
+/// time is there; else `program` alone.
+fn timed(program: &Path, rss: &Path) -> Command {
+    if Path::new("/usr/bin/time").exists() {
+        let mut c = Command::new("/usr/bin/time");
+        c.args(["-f", "%M", "-o"]).arg(rss).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+fn read_rss(file: &Path) -> Option<u64> {
+    std::fs::read_to_string(file)
+        .ok()
+        .and_then(|s| s.trim().lines().last()?.trim().parse::<u64>().ok())
+        .map(|kib| kib / 1024)
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    let mut out: String = line.chars().take(160).collect();
+    if line.chars().count() > 160 {
+        out.push('…');
+    }
+    out
+}
+
+fn render(rows: &[Row], built: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# The corpus: real vendor specs through the pipeline\n\n\
+         Written by `cargo xtask corpus` (do not edit): every document of \
+         `../shared/corpus/` generated with `cargo xtask codegen --spec .. --out \
+         target/corpus/<name>`, then `cargo check` of that crate (one shared target \
+         directory, dependencies built by the first). Raw progenitor is \
+         `generate_tokens` + syn + prettyplease on the document as published. \
+         Peak memory is GNU time's maximum RSS of the process (for `cargo check`, \
+         of its biggest child, rustc)."
+    );
+    let _ = writeln!(
+        out,
+        "\n| document | operations | skipped | generated lines | codegen s | codegen peak MiB | raw progenitor | raw s | cargo check s | check peak MiB | errors | warnings |\n|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"
+    );
+    for row in rows {
+        let mib = |m: Option<u64>| m.map_or("–".to_string(), |m| m.to_string());
+        match &row.codegen {
+            Ok(g) => {
+                let (check, check_mib, errors, warnings) = match &row.build {
+                    Some(b) => (
+                        format!("{:.0}", b.seconds),
+                        mib(b.peak_mib),
+                        b.errors.to_string(),
+                        b.warnings.to_string(),
+                    ),
+                    None if built => ("not built".into(), "–".into(), "–".into(), "–".into()),
+                    None => ("–".into(), "–".into(), "–".into(), "–".into()),
+                };
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} of {} | {} | {} | {:.1} | {} | {} | {:.1} | {check} | {check_mib} | {errors} | {warnings} |",
+                    row.file,
+                    g.operations - g.skipped.len(),
+                    g.operations,
+                    g.skipped.len(),
+                    g.lines,
+                    g.seconds,
+                    mib(g.peak_mib),
+                    cell(&row.raw.outcome),
+                    row.raw.seconds,
+                );
+            }
+            Err(e) => {
+                let _ = writeln!(
+                    out,
+                    "| `{}` | refused: {} | | | | | {} | {:.1} | | | | |",
+                    row.file,
+                    cell(&first_line(e)),
+                    cell(&row.raw.outcome),
+                    row.raw.seconds
+                );
+            }
+        }
+    }
+    for row in rows {
+        let Ok(g) = &row.codegen else { continue };
+        if g.skipped.is_empty() && g.unhandled == 0 {
+            continue;
+        }
+        let _ = writeln!(out, "\n## `{}`\n", row.file);
+        for (op, reason) in &g.skipped {
+            let _ = writeln!(out, "- skipped {op}: {}", first_line(reason));
+        }
+        if g.unhandled > 0 {
+            let _ = writeln!(
+                out,
+                "- {} operation(s) left as progenitor made them by a pass (see the crate docs)",
+                g.unhandled
+            );
+        }
+    }
+    out
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
