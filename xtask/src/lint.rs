@@ -22,6 +22,7 @@ mod rules;
 mod schemas;
 
 use std::fmt;
+use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -198,27 +199,33 @@ pub fn run(args: &Args) -> ExitCode {
         .collect();
     let errors: usize = reports.iter().map(Report::errors).sum();
     let warnings: usize = reports.iter().map(Report::warnings).sum();
+    let mut out = String::new();
     if args.format == "json" {
         let findings: Vec<_> = reports
             .iter()
             .flat_map(|r| r.findings.iter().map(Finding::to_json))
             .collect();
-        let out =
+        let json =
             serde_json::json!({ "findings": findings, "errors": errors, "warnings": warnings });
-        println!("{out:#}");
+        out = format!("{json:#}\n");
     } else {
         for report in &reports {
             if args.all {
-                print!("{report}");
+                out.push_str(&report.to_string());
             } else {
-                print!("{}", report.grouped());
+                out.push_str(&report.grouped());
             }
         }
-        println!(
-            "{} spec(s) linted: {errors} error(s), {warnings} warning(s)",
+        out.push_str(&format!(
+            "{} spec(s) linted: {errors} error(s), {warnings} warning(s)\n",
             specs.len()
-        );
+        ));
     }
+    // `cargo xtask lint | head` closes the pipe early: not worth a panic.
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush());
     if errors > 0 {
         ExitCode::FAILURE
     } else {
@@ -297,6 +304,7 @@ fn unreadable(file: &str, profile: Profile, error: &LoadError) -> Report {
                 ProblemKind::Conversion => Rule::Conversion,
                 ProblemKind::RefFile => Rule::RefFile,
                 ProblemKind::RefUrl => Rule::RefUrl,
+                ProblemKind::RefExternal => Rule::RefLocal,
                 ProblemKind::RefCycle => Rule::RefCycle,
                 ProblemKind::Structure => Rule::Structure,
             };

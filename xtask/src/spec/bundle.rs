@@ -50,7 +50,7 @@ pub(crate) fn bundle(
         swagger2,
     };
     let main = b.sources.file(0).path.clone();
-    b.index.insert(main.clone(), Some(0));
+    b.index.insert(normalise(&main), Some(0));
     b.reserve(doc, &main);
     b.resolve(doc, walk::ROOT, 0, &mut String::new(), &mut String::new());
     if !b.problems.is_empty() {

@@ -23,6 +23,8 @@ pub enum ProblemKind {
     RefFile,
     /// A `$ref` to a URL: never fetched.
     RefUrl,
+    /// A `$ref` into another file, in a document read as text alone.
+    RefExternal,
     /// References to other files that include themselves.
     RefCycle,
     /// Valid YAML, but not the shape of an OpenAPI document.

@@ -260,12 +260,14 @@ impl Reading<'_> {
                 SourceFormat::OpenApi30 => "a valid OpenAPI 3.0 document".to_string(),
                 other => format!("a valid {} document (read as OpenAPI 3.0)", other.label()),
             };
-            Problem::located(
+            let mut problems = self.external_references(&value, &sources);
+            problems.push(Problem::located(
                 ProblemKind::Structure,
                 &sources,
                 &pointer,
                 format!("not {what}: {}", e.inner()),
-            )
+            ));
+            LoadError { problems }
         })?;
         Ok(Spec {
             path: PathBuf::from(path),
@@ -275,6 +277,34 @@ impl Reading<'_> {
             sources: Arc::new(sources),
             notes,
         })
+    }
+}
+
+impl Reading<'_> {
+    /// When the shape is wrong and other files were not read, the
+    /// `$ref`s into them are the likely reason (an operation that is a
+    /// `$ref` cannot be read without its file): say so first.
+    fn external_references(&self, value: &Value, sources: &SourceMap) -> Vec<Problem> {
+        if self.follow {
+            return Vec::new();
+        }
+        walk::references(value)
+            .into_iter()
+            .filter_map(|(holder, target)| {
+                let target = target?;
+                let file = target.split('#').next().unwrap_or(&target);
+                (!file.is_empty()).then(|| {
+                    Problem::located(
+                        ProblemKind::RefExternal,
+                        sources,
+                        &format!("{holder}/$ref"),
+                        format!(
+                            "`$ref: {target}` points into another file (`{file}`); only references within this file (`#/...`) are supported, so copy the definition into components"
+                        ),
+                    )
+                })
+            })
+            .collect()
     }
 }
 
