@@ -100,6 +100,23 @@ fn join(pointer: &str, key: &str) -> String {
     format!("{pointer}/{}", escape_pointer(key))
 }
 
+/// Whether a value of this kind is a Reference Object when it has a `$ref`.
+fn is_reference_object(kind: Kind) -> bool {
+    matches!(
+        kind.node(),
+        Some(
+            Node::Parameter
+                | Node::RequestBody
+                | Node::Response
+                | Node::Header
+                | Node::Example
+                | Node::Link
+                | Node::Callback
+                | Node::SecurityScheme
+        )
+    )
+}
+
 /// `{type: "null"}` (with at most a title or description): the member of a
 /// `oneOf` that only says "or null".
 fn is_null_schema(value: &Value) -> bool {
@@ -169,9 +186,10 @@ impl Converter {
                     if !self.schema(map, new, old) {
                         return;
                     }
-                } else if kind.node().is_some() && map.contains_key("$ref") {
+                } else if is_reference_object(kind) && map.contains_key("$ref") {
                     // 3.1 lets a reference carry a summary and description;
-                    // a 3.0 reference is `$ref` alone.
+                    // a 3.0 reference is `$ref` alone. (A path item's `$ref`
+                    // may have siblings in 3.0 too: kept.)
                     map.retain(|k, _| k == "$ref");
                     return;
                 }
@@ -452,5 +470,43 @@ impl Converter {
         };
         map.insert("format".into(), json!(format));
         self.layer.moved(&join(new, "format"), &join(old, from));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_siblings_go_only_where_3_0_has_none() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "paths": {"/a": {"$ref": "#/x", "summary": "kept: path items merge"}},
+            "components": {"parameters": {"P": {"$ref": "#/y", "description": "dropped"}}}
+        });
+        assert!(convert(&mut doc).is_ok());
+        assert_eq!(doc["paths"]["/a"]["summary"], "kept: path items merge");
+        assert_eq!(doc["components"]["parameters"]["P"], json!({"$ref": "#/y"}));
+        assert_eq!(doc["openapi"], "3.0.3");
+    }
+
+    #[test]
+    fn constructs_without_a_3_0_meaning_are_named() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "components": {"schemas": {"T": {"if": {}, "then": {}, "items": [{}]}}}
+        });
+        let Err(problems) = convert(&mut doc) else {
+            panic!("converted");
+        };
+        let at: Vec<&str> = problems.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            at,
+            [
+                "/components/schemas/T/if",
+                "/components/schemas/T/then",
+                "/components/schemas/T/items"
+            ]
+        );
     }
 }
