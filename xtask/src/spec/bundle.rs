@@ -554,6 +554,55 @@ fn insert(doc: &mut Value, section: &str, name: String, value: Value) {
 mod tests {
     use super::*;
 
+    /// Files held in memory, by path.
+    struct Held(&'static [(&'static str, &'static str)]);
+
+    impl Files for Held {
+        fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+            self.0
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, text)| text.as_bytes().to_vec())
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+        }
+    }
+
+    #[test]
+    fn components_are_named_after_their_files_without_clashes() {
+        let main = "openapi: 3.0.3\ncomponents:\n  schemas:\n    A: {$ref: a/thing.yaml}\n    C: {properties: {x: {$ref: a/thing.yaml}, y: {$ref: a/models/thing.yaml}, z: {$ref: 'b/models/thing.yaml'}}}\n";
+        let files = Held(&[
+            ("spec/a/thing.yaml", "type: string\n"),
+            ("spec/a/models/thing.yaml", "type: integer\n"),
+            ("spec/b/models/thing.yaml", "type: boolean\n"),
+        ]);
+        let (text, mut doc) =
+            text::parse("spec/main.yaml", main.as_bytes()).unwrap_or_else(|p| panic!("{p}"));
+        let mut sources = SourceMap::new(SourceFile::new("spec/main.yaml".into(), text));
+        if let Err(problems) = bundle(&mut doc, &files, &mut sources, false) {
+            panic!("{problems:?}");
+        }
+        let schemas = &doc["components"]["schemas"];
+        let properties = &schemas["C"]["properties"];
+        // A main-file component naming a file is that file's home.
+        assert_eq!(schemas["A"], json!({"type": "string"}));
+        assert_eq!(properties["x"], json!({"$ref": "#/components/schemas/A"}));
+        // New names: the file's stem, then led by its directory.
+        assert_eq!(
+            properties["y"],
+            json!({"$ref": "#/components/schemas/thing"})
+        );
+        assert_eq!(
+            properties["z"],
+            json!({"$ref": "#/components/schemas/b_thing"})
+        );
+        assert_eq!(schemas["b_thing"], json!({"type": "boolean"}));
+        let at = sources.locate("/components/schemas/b_thing/type");
+        assert_eq!(
+            (at.file.as_str(), at.line, at.pointer.as_str()),
+            ("spec/b/models/thing.yaml", 1, "/type")
+        );
+    }
+
     #[test]
     fn paths_are_normalised_and_fragments_decoded() {
         assert_eq!(normalise("a/b/../../../c/./d.yml"), "../c/d.yml");
