@@ -102,7 +102,7 @@ bad_spec!(deeply_nested, "lint-deeply-nested.yaml");
 fn real_specs_lint_clean() {
     let root = workspace_tests::root();
     for api in APIS {
-        let report = lint::lint_file(&root, api.spec);
+        let report = lint::lint_file(&root, api.spec, api.profile);
         assert!(report.is_clean(), "{}:\n{report}", api.spec);
     }
 }
@@ -201,7 +201,7 @@ fn five_megabyte_spec() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("big.yaml"), &text).unwrap();
     let started = Instant::now();
-    let report = lint::lint_file(dir.path(), "big.yaml");
+    let report = lint::lint_file(dir.path(), "big.yaml", lint::Profile::Transcribed);
     let elapsed = started.elapsed();
     assert_eq!(report.findings.len(), 1, "{report}");
     assert_eq!(report.findings[0].line, line);
@@ -333,5 +333,117 @@ proptest! {
         let report = panic::catch_unwind(|| lint::lint_source(Path::new(api.spec), text.as_bytes()));
         prop_assert!(report.is_ok(), "lint panicked");
         codegen_never_panics(api.spec, text.as_bytes());
+    }
+}
+
+/// Our own specs are linted as transcribed: every house rule, broken on
+/// the loaded spec, is an error for them, and only a warning for a vendor.
+#[test]
+fn catalogue_specs_get_every_house_rule_as_an_error() {
+    use serde_json::json;
+    use xtask::lint::{Profile, Rule, Severity};
+
+    let root = workspace_tests::root();
+    let house_rules = [
+        Rule::OperationIdInvalid,
+        Rule::OperationSummary,
+        Rule::OperationDescription,
+        Rule::OperationTags,
+        Rule::OperationSecurity,
+        Rule::OperationExternalDocs,
+        Rule::SchemaPropertyType,
+        Rule::SchemaRequiredUnknown,
+        Rule::EnumInline,
+        Rule::SchemaFormat,
+        Rule::ExampleInvalid,
+    ];
+    for api in APIS {
+        assert_eq!(api.profile, Profile::Transcribed, "{}", api.name);
+        assert_eq!(lint::profile_of(api.spec), Profile::Transcribed);
+        let mut spec = spec::load(&root, api.spec).unwrap();
+        let (op, _) = spec::operations(&spec.openapi).remove(0);
+        let at = format!(
+            "/paths/{}/{}",
+            spec::escape_pointer(&op.path),
+            op.method.to_ascii_lowercase()
+        );
+        let doc = &mut spec.value;
+        doc.as_object_mut().unwrap().remove("security");
+        let operation = doc.pointer_mut(&at).unwrap().as_object_mut().unwrap();
+        for key in ["summary", "description", "tags", "externalDocs", "security"] {
+            operation.remove(key);
+        }
+        operation.insert("operationId".into(), json!("not an identifier"));
+        let schemas = doc
+            .pointer_mut("/components/schemas")
+            .unwrap()
+            .as_object_mut()
+            .unwrap();
+        schemas.insert(
+            "Broken".into(),
+            json!({
+                "type": "object",
+                "required": ["missing"],
+                "properties": {
+                    "colour": {"type": "string", "enum": ["red"]},
+                    "untyped": {"description": "no type"},
+                    "when": {"type": "string", "format": "datetime"},
+                    "short": {"type": "string", "maxLength": 1, "example": "too long"}
+                }
+            }),
+        );
+        for (profile, severity) in [
+            (api.profile, Severity::Error),
+            (Profile::Vendor, Severity::Warning),
+        ] {
+            let report = lint::lint_spec(&spec, profile);
+            for rule in house_rules {
+                assert!(
+                    report
+                        .findings
+                        .iter()
+                        .any(|f| f.rule == rule && f.severity == severity),
+                    "{}: no {} {rule} under {profile:?}:\n{report}",
+                    api.name,
+                    severity.as_str()
+                );
+            }
+        }
+    }
+}
+
+/// The bad-spec corpus read from disk with the transcribed profile gives
+/// exactly what the snapshots above show (`lint_source`); with the vendor
+/// profile, the same house-rule findings as warnings.
+#[test]
+fn bad_specs_keep_their_findings_and_vendors_get_warnings() {
+    use xtask::lint::{Profile, Severity};
+
+    let root = workspace_tests::root();
+    let dir = workspace_tests::fixture("bad-specs");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in names {
+        let rel = format!("tests/fixtures/bad-specs/{name}");
+        let bytes = std::fs::read(root.join(&rel)).unwrap();
+        let source = lint::lint_source(Path::new(&rel), &bytes);
+        let transcribed = lint::lint_file(&root, &rel, Profile::Transcribed);
+        assert_eq!(source.findings, transcribed.findings, "{rel}");
+        let vendor = lint::lint_file(&root, &rel, Profile::Vendor);
+        for f in &transcribed.findings {
+            if f.rule.severity(Profile::Vendor) == Severity::Warning {
+                let demoted = lint::Finding {
+                    severity: Severity::Warning,
+                    ..f.clone()
+                };
+                assert!(
+                    vendor.findings.contains(&demoted),
+                    "{rel}: {f} is not a warning for a vendor:\n{vendor}"
+                );
+            }
+        }
     }
 }

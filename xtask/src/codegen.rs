@@ -267,10 +267,9 @@ pub fn one_off(spec: &Path, out: &Path) -> Result<Generated> {
         format!("api-{package}")
     };
     let ident = package.replace('-', "_");
-    let spec_path = std::path::absolute(spec).unwrap_or_else(|_| spec.to_path_buf());
     let api: &'static Api = Box::leak(Box::new(Api {
         name: leak(package.clone()),
-        spec: leak(spec_path.display().to_string()),
+        spec: leak(spec.display().to_string()),
         crate_dir: "",
         package: leak(package),
         version: "0.1.0",
@@ -282,7 +281,7 @@ pub fn one_off(spec: &Path, out: &Path) -> Result<Generated> {
     }));
     let runtime = root.join("runtime");
     generate_with(
-        Path::new("/"),
+        Path::new(""),
         api,
         render::Dependencies::Standalone { runtime: &runtime },
         "",
@@ -298,17 +297,20 @@ fn generate_with(
     crate_dir: &str,
 ) -> Result<Generated> {
     let started = Instant::now();
-    // The lint runs first: it reports every mistake with its line, where
-    // generation would stop at the first one.
-    let bytes =
-        std::fs::read(root.join(api.spec)).with_context(|| format!("{}: cannot read", api.spec))?;
-    if api.profile == catalogue::Profile::Transcribed {
-        let report = crate::lint::lint_source(Path::new(api.spec), &bytes);
-        if report.errors() > 0 {
-            bail!("{} does not pass `cargo xtask lint`:\n{report}", api.spec);
-        }
+    // One read of the document, shared by the lint and the pipeline. The
+    // lint runs first: it reports every mistake with its line (under the
+    // API's profile), where generation would stop at the first one.
+    let (report, spec) = crate::lint::load_and_lint(root, api.spec, api.profile);
+    if report.errors() > 0 {
+        bail!(
+            "{} does not pass `cargo xtask lint`:\n{}",
+            api.spec,
+            report.error_lines()
+        );
     }
-    let spec = spec::parse(Path::new(api.spec), &bytes)?;
+    // An unreadable document always has errors; this is belt and braces.
+    let spec = spec.with_context(|| format!("{}: cannot be read", api.spec))?;
+    spec::check(&spec)?;
     let code = pipeline::generate(&spec, &api.settings)?;
     let lib = render::lib(api, &spec, &code);
     let manifest = render::manifest(api, &spec, &code, deps);

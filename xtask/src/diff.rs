@@ -251,36 +251,39 @@ pub fn against_revision(root: &Path, base: Option<&str>) -> Result<Report> {
     verify_revision(root, &rev)?;
     let mut apis = Vec::new();
     for api in catalogue::APIS {
-        let current = root.join(api.spec);
-        let new_bytes = match std::fs::read(&current) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        let new_exists = match std::fs::metadata(root.join(api.spec)) {
+            Ok(_) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
             Err(e) => return Err(e).with_context(|| format!("{}: cannot read", api.spec)),
         };
-        let old_bytes = git_show(root, &rev, api.spec)?;
-        let (old_bytes, new_bytes) = match (old_bytes, new_bytes) {
-            (Some(o), Some(n)) => (o, n),
-            (o, n) => {
-                let note = match (o, n) {
-                    (None, None) => "no spec at either revision",
-                    (None, Some(_)) => "new API: not in the base revision",
-                    _ => "spec removed from the working tree",
-                };
-                apis.push(ApiReport {
-                    api: api.name.to_string(),
-                    note: Some(note.to_string()),
-                    changes: Vec::new(),
-                    rust: Vec::new(),
-                    bump: Bump::None,
-                    version: Some(api.version.to_string()),
-                    next_version: None,
-                });
-                continue;
-            }
-        };
-        let old = spec::parse(Path::new(api.spec), &old_bytes)
+        let old_exists = git(root, &["cat-file", "-e", &format!("{rev}:./{}", api.spec)])?
+            .status
+            .success();
+        if !(old_exists && new_exists) {
+            let note = match (old_exists, new_exists) {
+                (false, false) => "no spec at either revision",
+                (false, true) => "new API: not in the base revision",
+                _ => "spec removed from the working tree",
+            };
+            apis.push(ApiReport {
+                api: api.name.to_string(),
+                note: Some(note.to_string()),
+                changes: Vec::new(),
+                rust: Vec::new(),
+                bump: Bump::None,
+                version: Some(api.version.to_string()),
+                next_version: None,
+            });
+            continue;
+        }
+        // Both sides are read the same way (multi-file, Swagger 2.0 and 3.1
+        // included): the old one from git, the new one from disk.
+        let at_revision = GitFiles { root, rev: &rev };
+        let old = spec::read_from(&at_revision, api.spec)
+            .map_err(anyhow::Error::from)
+            .and_then(|s| spec::check(&s).map(|()| s))
             .with_context(|| format!("{} at {label}", api.spec))?;
-        let new = spec::parse(Path::new(api.spec), &new_bytes)
+        let new = spec::load(root, api.spec)
             .with_context(|| format!("{} in the working tree", api.spec))?;
         apis.push(compare_api(
             api.name,
@@ -299,11 +302,9 @@ pub fn against_revision(root: &Path, base: Option<&str>) -> Result<Report> {
 /// Compares two spec files. Generation settings and crate version come from
 /// the catalogue entry whose spec has the new file's name, if any.
 pub fn compare_files(old_path: &Path, new_path: &Path) -> Result<Report> {
-    let read = |p: &Path| -> Result<Spec> {
-        let bytes = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
-        spec::parse(p, &bytes)
-    };
-    let (old, new) = (read(old_path)?, read(new_path)?);
+    // Any format the loader reads, on either side: a Swagger 2.0 old side
+    // against an OpenAPI 3.0 new side compares their 3.0 forms.
+    let (old, new) = (spec::load_path(old_path)?, spec::load_path(new_path)?);
     let file_name = new_path
         .file_name()
         .map(|n| n.to_string_lossy().to_string());
@@ -402,20 +403,27 @@ fn verify_revision(root: &Path, rev: &str) -> Result<()> {
     Ok(())
 }
 
-/// The file `rel` (relative to `root`) at revision `rev`; `None` when it
-/// does not exist there.
-fn git_show(root: &Path, rev: &str, rel: &str) -> Result<Option<Vec<u8>>> {
-    // `./` makes the path relative to `root`, not to the repository's top.
-    let object = format!("{rev}:./{rel}");
-    if !git(root, &["cat-file", "-e", &object])?.status.success() {
-        return Ok(None);
+/// The files of a git revision, read with `git show` (nothing is checked
+/// out), for a spec whose `$ref`s name other files.
+struct GitFiles<'a> {
+    root: &'a Path,
+    rev: &'a str,
+}
+
+impl spec::Files for GitFiles<'_> {
+    fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        // `./` makes the path relative to `root`, not to the repository's top.
+        let object = format!("{}:./{path}", self.rev);
+        let out = git(self.root, &["show", &object]).map_err(std::io::Error::other)?;
+        if !out.status.success() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!(
+                    "`git show {object}` failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ),
+            ));
+        }
+        Ok(out.stdout)
     }
-    let out = git(root, &["show", &object])?;
-    if !out.status.success() {
-        bail!(
-            "`git show {object}` failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    Ok(Some(out.stdout))
 }

@@ -1,29 +1,36 @@
-//! `cargo xtask lint`: the quality gate for hand-transcribed specs.
+//! `cargo xtask lint`: how far a spec is from what we want, as findings at
+//! the vendor's own file and line.
 //!
-//! `spec::parse` only refuses what progenitor cannot generate; this module
-//! catches the mistakes a transcriber makes and a reviewer misses (a `$ref`
-//! typo, an undeclared path parameter, an example that no longer fits its
-//! schema) and points at the line. It works on the document as JSON values so
-//! that it sees exactly what `spec::parse` sees, and takes positions from a
-//! second, position-keeping parse ([`crate::locate`]).
+//! Two profiles ([`Profile`]): a spec we transcribe by hand gets every house
+//! rule as an error (a `$ref` typo, an undeclared path parameter, an example
+//! that no longer fits its schema, a missing documentation link); a spec as
+//! its vendor publishes it gets an error only for what would stop code
+//! generation or make the client wrong, and the house rules as warnings
+//! (the table is [`Rule::severity`]).
 //!
-//! [`lint_source`] never panics and never stops at the first finding, except
-//! when the text is not an OpenAPI 3.0 document at all (not UTF-8, not YAML,
-//! wrong version, wrong shape): then that one finding is the report.
+//! The lint works on the document [`crate::spec`] reads: converted to
+//! OpenAPI 3.0 and bundled, so that it sees exactly what code generation
+//! sees, with each finding placed back where the vendor wrote it. It never
+//! panics and never stops at the first finding, except when the document
+//! cannot be read at all: then the reasons it cannot are the report.
 
 mod examples;
 mod operations;
+mod output;
 mod refs;
+mod rules;
 mod schemas;
 
 use std::fmt;
+use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
-use crate::locate::{Position, Positions};
-use crate::spec::escape_pointer;
+pub use crate::catalogue::Profile;
+use crate::spec::{self, LoadError, ProblemKind, SourceFormat, Spec, escape_pointer};
+pub use rules::Rule;
 
 /// How bad a finding is: errors fail the lint, warnings are printed only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,10 +51,11 @@ impl Severity {
     }
 }
 
-/// One problem, at one place in one spec.
+/// One problem, at one place in one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    /// The spec, as given (relative to the workspace root for catalogue specs).
+    /// The file the vendor wrote it in, as given (relative to the workspace
+    /// root for catalogue specs).
     pub file: String,
     /// 1-based line.
     pub line: usize,
@@ -55,11 +63,12 @@ pub struct Finding {
     pub column: usize,
     /// Error or warning.
     pub severity: Severity,
-    /// Stable rule name, such as `example-invalid`; see [`RULES`].
-    pub rule: &'static str,
+    /// The rule broken.
+    pub rule: Rule,
     /// What is wrong and, where it is not obvious, what to do.
     pub message: String,
-    /// JSON pointer of the offending value (`/` for the whole document).
+    /// JSON pointer of the offending value in that file (`/` for the whole
+    /// file).
     pub pointer: String,
 }
 
@@ -87,7 +96,7 @@ impl Finding {
             "line": self.line,
             "column": self.column,
             "severity": self.severity.as_str(),
-            "rule": self.rule,
+            "rule": self.rule.id(),
             "message": self.message,
             "pointer": self.pointer,
         })
@@ -97,7 +106,13 @@ impl Finding {
 /// Every finding of one spec, in the order of the text.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
-    /// The findings, sorted by line and column.
+    /// The spec linted, as given.
+    pub file: String,
+    /// The profile it was linted with.
+    pub profile: Option<Profile>,
+    /// What the vendor published, when the document could be read.
+    pub format: Option<SourceFormat>,
+    /// The findings, sorted by file, line and column.
     pub findings: Vec<Finding>,
 }
 
@@ -123,9 +138,18 @@ impl Report {
             .filter(|f| f.severity == severity)
             .count()
     }
+
+    /// The errors alone, one a line: what codegen quotes when it refuses.
+    pub fn error_lines(&self) -> String {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| format!("{f}\n"))
+            .collect()
+    }
 }
 
-/// One finding per line, as printed by `cargo xtask lint`.
+/// One finding per line, as `cargo xtask lint --all` prints them.
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for finding in &self.findings {
@@ -135,116 +159,73 @@ impl fmt::Display for Report {
     }
 }
 
-/// Every rule id, with what it checks (for `--help`-like listings and docs).
-pub const RULES: &[(&str, &str)] = &[
-    ("read", "the file can be read"),
-    ("utf8", "the file is UTF-8 text"),
-    ("empty", "the file is not empty"),
-    ("yaml", "the file is valid YAML"),
-    ("openapi-version", "the document is OpenAPI 3.0.x"),
-    (
-        "structure",
-        "the document has the shape of an OpenAPI 3.0 document",
-    ),
-    ("ref-resolves", "every local `$ref` points at something"),
-    ("ref-local", "no `$ref` points into another file"),
-    ("ref-cycle", "no `$ref`/`allOf` chain leads back to itself"),
-    ("unused-schema", "every component schema is used (warning)"),
-    ("operation-id-missing", "every operation has an operationId"),
-    (
-        "operation-id-invalid",
-        "operationIds are identifiers: ASCII letters and digits, single `_` or `-` between",
-    ),
-    (
-        "operation-id-duplicate",
-        "no two operationIds are equal, also after conversion to snake_case",
-    ),
-    (
-        "path-param-undeclared",
-        "every `{name}` of a path template is a declared path parameter",
-    ),
-    (
-        "path-param-unused",
-        "every declared path parameter appears in the template",
-    ),
-    (
-        "path-param-required",
-        "path parameters say `required: true`",
-    ),
-    ("operation-summary", "every operation has a summary"),
-    ("operation-description", "every operation has a description"),
-    ("operation-tags", "every operation has at least one tag"),
-    (
-        "operation-success-response",
-        "every operation has a 2xx response",
-    ),
-    (
-        "operation-security",
-        "every operation has a security requirement (its own or the global one; `[]` for none)",
-    ),
-    (
-        "security-scheme-unknown",
-        "security requirements name declared security schemes",
-    ),
-    (
-        "operation-external-docs",
-        "every operation links to its documentation page",
-    ),
-    (
-        "schema-property-type",
-        "every schema property has a `type` or a `$ref`",
-    ),
-    (
-        "schema-required-unknown",
-        "`required` lists only properties the schema has",
-    ),
-    ("enum-inline", "enums are named component schemas"),
-    ("enum-duplicate", "enum values are unique"),
-    ("schema-format", "formats are known ones for their type"),
-    (
-        "example-invalid",
-        "every example validates against its schema",
-    ),
-];
-
 /// Command-line arguments of `cargo xtask lint`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// `text` (one finding a line) or `json`.
+    /// `text` (findings grouped by rule) or `json` (every finding).
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
+    /// How strictly to judge: the catalogue's profile for its specs,
+    /// `vendor` for any other file, unless given here.
+    #[arg(long, value_enum)]
+    pub profile: Option<Profile>,
+    /// Print every finding, one a line, instead of a few per rule.
+    #[arg(long)]
+    pub all: bool,
     /// Spec files, relative to the workspace root; all catalogue specs by default.
     pub specs: Vec<String>,
 }
 
+/// The profile of a spec: the catalogue's for its own specs, `vendor` for
+/// anything else.
+pub fn profile_of(rel: &str) -> Profile {
+    let rel = rel.trim_start_matches("./");
+    crate::catalogue::APIS
+        .iter()
+        .find(|api| api.spec == rel)
+        .map_or(Profile::Vendor, |api| api.profile)
+}
+
 /// `cargo xtask lint`: lint, print, pick the exit status (1 on any error).
 pub fn run(args: &Args) -> ExitCode {
-    let (format, specs) = (args.format.as_str(), args.specs.as_slice());
     let root = crate::codegen::workspace_root();
-    let specs: Vec<&str> = match specs {
+    let specs: Vec<&str> = match args.specs.as_slice() {
         [] => crate::catalogue::APIS.iter().map(|a| a.spec).collect(),
         named => named.iter().map(String::as_str).collect(),
     };
-    let reports: Vec<Report> = specs.iter().map(|s| lint_file(&root, s)).collect();
+    let reports: Vec<Report> = specs
+        .iter()
+        .map(|s| lint_file(&root, s, args.profile.unwrap_or_else(|| profile_of(s))))
+        .collect();
     let errors: usize = reports.iter().map(Report::errors).sum();
     let warnings: usize = reports.iter().map(Report::warnings).sum();
-    if format == "json" {
+    let mut out = String::new();
+    if args.format == "json" {
         let findings: Vec<_> = reports
             .iter()
             .flat_map(|r| r.findings.iter().map(Finding::to_json))
             .collect();
-        let out =
+        let json =
             serde_json::json!({ "findings": findings, "errors": errors, "warnings": warnings });
-        println!("{out:#}");
+        out = format!("{json:#}\n");
     } else {
         for report in &reports {
-            print!("{report}");
+            if args.all {
+                out.push_str(&report.to_string());
+            } else {
+                out.push_str(&report.grouped());
+            }
         }
-        println!(
-            "{} spec(s) linted: {errors} error(s), {warnings} warning(s)",
+        out.push_str(&format!(
+            "{} spec(s) linted: {errors} error(s), {warnings} warning(s)\n",
             specs.len()
-        );
+        ));
     }
+    // `cargo xtask lint | head` closes the pipe early: not worth a panic.
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush());
     if errors > 0 {
         ExitCode::FAILURE
     } else {
@@ -252,244 +233,201 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-/// Lints the spec at `root/rel`; the report names the file `rel`.
-pub fn lint_file(root: &Path, rel: &str) -> Report {
-    match std::fs::read(root.join(rel)) {
-        Ok(bytes) => lint_source(Path::new(rel), &bytes),
-        Err(e) => Report {
-            findings: vec![Finding {
-                file: rel.to_string(),
-                line: 1,
-                column: 1,
-                severity: Severity::Error,
-                rule: "read",
-                message: format!("cannot read the file: {e}"),
-                pointer: "/".to_string(),
-            }],
+/// Lints the spec at `root/rel` with `profile`; a document that cannot be
+/// read is reported as findings saying why.
+pub fn lint_file(root: &Path, rel: &str, profile: Profile) -> Report {
+    load_and_lint(root, rel, profile).0
+}
+
+/// Reads the spec at `root/rel` once and lints it: the report, and the spec
+/// when it could be read (code generation goes on with it when the report
+/// has no error).
+///
+/// A transcribed spec is one self-contained file (`$ref`s into other files
+/// are the `ref-local` error), so only its own text is read; a vendor's
+/// document is read with every file it refers to.
+pub fn load_and_lint(root: &Path, rel: &str, profile: Profile) -> (Report, Option<Spec>) {
+    let read = match profile {
+        Profile::Vendor => spec::read(root, rel),
+        Profile::Transcribed => match std::fs::read(root.join(rel)) {
+            Ok(bytes) => spec::read_bytes(Path::new(rel), &bytes),
+            Err(e) => Err(spec::Problem::at(
+                ProblemKind::Read,
+                rel,
+                1,
+                1,
+                format!("cannot read the file: {e}"),
+            )
+            .into()),
         },
+    };
+    match read {
+        Ok(spec) => (lint_spec(&spec, profile), Some(spec)),
+        Err(e) => (unreadable(rel, profile, &e), None),
     }
 }
 
-/// Lints spec text; `path` is only used in findings. Codegen calls this
-/// before generating and refuses to go on if [`Report::errors`] is not zero.
+/// Lints spec text as a transcribed spec; `path` is only used in findings.
+/// Codegen calls this before generating and refuses to go on if
+/// [`Report::errors`] is not zero.
 pub fn lint_source(path: &Path, bytes: &[u8]) -> Report {
-    let file = path.display().to_string().replace('\\', "/");
+    let shown = path.display().to_string().replace('\\', "/");
+    match spec::read_bytes(path, bytes) {
+        Ok(spec) => lint_spec(&spec, Profile::Transcribed),
+        Err(e) => unreadable(&shown, Profile::Transcribed, &e),
+    }
+}
+
+/// Lints a spec already read (no second parse) with `profile`.
+pub fn lint_spec(spec: &Spec, profile: Profile) -> Report {
     let mut lint = Lint {
-        file,
-        positions: Positions::default(),
+        spec,
+        profile,
         findings: Vec::new(),
     };
-    if let Some(doc) = lint.load(bytes) {
-        lint.check(&doc);
-    }
+    lint.check();
     lint.finish()
 }
 
-/// The state of one run: where things are and what was found.
-pub(crate) struct Lint {
-    file: String,
-    positions: Positions,
+/// The report of a document that cannot be read: one finding per reason.
+fn unreadable(file: &str, profile: Profile, error: &LoadError) -> Report {
+    let mut findings: Vec<Finding> = error
+        .problems
+        .iter()
+        .map(|p| {
+            let rule = match p.kind {
+                ProblemKind::Read => Rule::Read,
+                ProblemKind::Utf8 => Rule::Utf8,
+                ProblemKind::Empty => Rule::Empty,
+                ProblemKind::Yaml => Rule::Yaml,
+                ProblemKind::Version => Rule::OpenapiVersion,
+                ProblemKind::Conversion => Rule::Conversion,
+                ProblemKind::RefFile => Rule::RefFile,
+                ProblemKind::RefUrl => Rule::RefUrl,
+                ProblemKind::RefExternal => Rule::RefLocal,
+                ProblemKind::RefCycle => Rule::RefCycle,
+                ProblemKind::Structure => Rule::Structure,
+            };
+            Finding {
+                file: p.location.file.clone(),
+                line: p.location.line,
+                column: p.location.column,
+                severity: rule.severity(profile),
+                rule,
+                message: p.message.clone(),
+                pointer: slash(&p.location.pointer),
+            }
+        })
+        .collect();
+    sort(&mut findings);
+    Report {
+        file: file.to_string(),
+        profile: Some(profile),
+        format: None,
+        findings,
+    }
+}
+
+/// `/` for the whole document, else the pointer.
+fn slash(pointer: &str) -> String {
+    if pointer.is_empty() {
+        "/".to_string()
+    } else {
+        pointer.to_string()
+    }
+}
+
+fn sort(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        (
+            &a.file,
+            a.line,
+            a.column,
+            a.severity,
+            a.rule.id(),
+            &a.pointer,
+            &a.message,
+        )
+            .cmp(&(
+                &b.file,
+                b.line,
+                b.column,
+                b.severity,
+                b.rule.id(),
+                &b.pointer,
+                &b.message,
+            ))
+    });
+    findings.dedup();
+}
+
+/// The state of one run: the spec, the profile, what was found.
+pub(crate) struct Lint<'a> {
+    spec: &'a Spec,
+    profile: Profile,
     findings: Vec<Finding>,
 }
 
-impl Lint {
-    /// Adds an error at `pointer`.
-    pub(crate) fn error(&mut self, rule: &'static str, pointer: &str, message: String) {
-        self.push(Severity::Error, rule, pointer, message);
-    }
-
-    /// Adds a warning at `pointer`.
-    pub(crate) fn warn(&mut self, rule: &'static str, pointer: &str, message: String) {
-        self.push(Severity::Warning, rule, pointer, message);
-    }
-
-    fn push(&mut self, severity: Severity, rule: &'static str, pointer: &str, message: String) {
-        let Position { line, column } = self.positions.locate(pointer);
-        self.at(line, column, severity, rule, pointer, message);
-    }
-
-    fn at(
-        &mut self,
-        line: usize,
-        column: usize,
-        severity: Severity,
-        rule: &'static str,
-        pointer: &str,
-        message: String,
-    ) {
+impl Lint<'_> {
+    /// Adds a finding of `rule` about the value at `pointer` of the
+    /// converted document, with the severity the profile gives the rule.
+    pub(crate) fn report(&mut self, rule: Rule, pointer: &str, message: String) {
+        let at = self.spec.locate(pointer);
         self.findings.push(Finding {
-            file: self.file.clone(),
-            line,
-            column,
-            severity,
+            file: at.file,
+            line: at.line,
+            column: at.column,
+            severity: rule.severity(self.profile),
             rule,
             message,
-            pointer: if pointer.is_empty() {
-                "/".to_string()
-            } else {
-                pointer.to_string()
-            },
+            pointer: slash(&at.pointer),
         });
+    }
+
+    /// The profile the spec is linted with.
+    pub(crate) fn profile(&self) -> Profile {
+        self.profile
     }
 
     fn finish(mut self) -> Report {
-        self.findings.sort_by(|a, b| {
-            (a.line, a.column, a.severity, a.rule, &a.pointer, &a.message)
-                .cmp(&(b.line, b.column, b.severity, b.rule, &b.pointer, &b.message))
-        });
-        self.findings.dedup();
+        sort(&mut self.findings);
         Report {
+            file: self.spec.path.display().to_string().replace('\\', "/"),
+            profile: Some(self.profile),
+            format: Some(self.spec.format),
             findings: self.findings,
         }
     }
 
-    /// Text to document, or the one finding that says why not.
-    fn load(&mut self, bytes: &[u8]) -> Option<Value> {
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                let offset = e.valid_up_to();
-                let before = &bytes[..offset];
-                let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-                let line_start = before
-                    .iter()
-                    .rposition(|b| *b == b'\n')
-                    .map_or(0, |i| i + 1);
-                let column = String::from_utf8_lossy(&before[line_start..])
-                    .chars()
-                    .count()
-                    + 1;
-                self.at(
-                    line,
-                    column,
-                    Severity::Error,
-                    "utf8",
-                    "",
-                    format!("not UTF-8 text (invalid byte 0x{:02x} at offset {offset}); save the spec as UTF-8", bytes.get(offset).copied().unwrap_or(0)),
-                );
-                return None;
-            }
-        };
-        if text.trim().is_empty() {
-            self.at(
-                1,
-                1,
-                Severity::Error,
-                "empty",
-                "",
-                "the file is empty; expected an OpenAPI 3.0.x document".to_string(),
-            );
-            return None;
+    fn check(&mut self) {
+        let spec = self.spec;
+        if self.profile == Profile::Transcribed {
+            self.version();
         }
-        let doc: Value = match serde_yaml_ng::from_str(text) {
-            Ok(doc) => doc,
-            Err(e) => {
-                let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-                let message = e.to_string();
-                let suffix = format!(" at line {line} column {column}");
-                let message = message.strip_suffix(&suffix).unwrap_or(&message);
-                let hint = yaml_hint(text, line, message);
-                self.at(
-                    line,
-                    column,
-                    Severity::Error,
-                    "yaml",
-                    "",
-                    format!("invalid YAML: {message}{hint}"),
-                );
-                return None;
-            }
-        };
-        self.positions = Positions::of_yaml(text);
-        if !self.check_version(&doc) {
-            return None;
+        for note in &spec.notes {
+            self.report(Rule::Converted, &note.pointer, note.message.clone());
         }
-        if let Err(e) = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&doc) {
-            let pointer = pointer_of(e.path());
-            self.error(
-                "structure",
-                &pointer,
-                format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
-            );
-            return None;
-        }
-        Some(doc)
-    }
-
-    /// progenitor reads OpenAPI 3.0.x only: say so plainly for 2.0 and 3.1.
-    fn check_version(&mut self, doc: &Value) -> bool {
-        let Some(map) = doc.as_object() else {
-            self.error(
-                "openapi-version",
-                "",
-                "expected a YAML mapping with `openapi: 3.0.x` at the top".to_string(),
-            );
-            return false;
-        };
-        if let Some(swagger) = map.get("swagger") {
-            self.error(
-                "openapi-version",
-                "/swagger",
-                format!(
-                    "this is a Swagger {} document; only OpenAPI 3.0.x is supported: convert it to 3.0.3 first",
-                    scalar(swagger)
-                ),
-            );
-            return false;
-        }
-        match map.get("openapi") {
-            Some(Value::String(v)) if v.starts_with("3.0.") => true,
-            Some(Value::String(v)) if v.starts_with("3.1") => {
-                self.error(
-                    "openapi-version",
-                    "/openapi",
-                    format!(
-                        "OpenAPI {v} is not supported: progenitor reads OpenAPI 3.0.x only; write the spec as 3.0.3"
-                    ),
-                );
-                false
-            }
-            None => {
-                self.error(
-                    "openapi-version",
-                    "",
-                    "missing the `openapi` field; expected `openapi: 3.0.3`".to_string(),
-                );
-                false
-            }
-            Some(other) => {
-                self.error(
-                    "openapi-version",
-                    "/openapi",
-                    format!(
-                        "unsupported OpenAPI version {}; expected a string `3.0.x`",
-                        scalar(other)
-                    ),
-                );
-                false
-            }
-        }
-    }
-
-    fn check(&mut self, doc: &Value) {
+        let doc = &spec.value;
         refs::check(self, doc);
         operations::check(self, doc);
         schemas::check(self, doc);
     }
-}
 
-/// What to do about the YAML errors people make most.
-fn yaml_hint(text: &str, line: usize, message: &str) -> &'static str {
-    let tab = text
-        .lines()
-        .nth(line.saturating_sub(1))
-        .is_some_and(|l| l.trim_start_matches(' ').starts_with('\t'));
-    if tab {
-        "; the line is indented with a tab, and YAML allows only spaces"
-    } else if message.contains("recursion limit") {
-        "; the document nests more than 128 levels deep"
-    } else {
-        ""
+    /// Our own specs are written as OpenAPI 3.0.x, even though Swagger 2.0
+    /// and 3.1 are read.
+    fn version(&mut self) {
+        let written = match self.spec.format {
+            SourceFormat::OpenApi30 => return,
+            SourceFormat::Swagger2 => "this is a Swagger 2.0 document".to_string(),
+            SourceFormat::OpenApi31 => "this is an OpenAPI 3.1 document".to_string(),
+        };
+        self.report(
+            Rule::OpenapiVersion,
+            "/openapi",
+            format!(
+                "{written}; a transcribed spec is written as OpenAPI 3.0.3 (vendor documents are converted when read)"
+            ),
+        );
     }
 }
 
@@ -529,18 +467,4 @@ pub(crate) fn deref<'a>(doc: &'a Value, value: &'a Value, pointer: &str) -> (&'a
         }
     }
     (current, at)
-}
-
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => out.push_str(&format!("/{index}")),
-            Segment::Map { key } => out = join(&out, key),
-            Segment::Enum { variant } => out = join(&out, variant),
-            Segment::Unknown => {}
-        }
-    }
-    out
 }

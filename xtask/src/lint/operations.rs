@@ -5,13 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{Lint, deref, join};
+use super::{Lint, Profile, Rule, deref, join};
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-pub(super) fn check(lint: &mut Lint, doc: &Value) {
+pub(super) fn check(lint: &mut Lint<'_>, doc: &Value) {
     let Some(Value::Object(paths)) = doc.get("paths") else {
         return;
     };
@@ -49,8 +49,8 @@ pub(super) fn check(lint: &mut Lint, doc: &Value) {
                     .keys()
                     .any(|code| code.starts_with('2') && code.len() == 3);
                 if !success {
-                    lint.error(
-                        "operation-success-response",
+                    lint.report(
+                        Rule::OperationSuccessResponse,
                         &format!("{at}/responses"),
                         format!("{name} has no 2xx response; document what it returns on success"),
                     );
@@ -61,8 +61,8 @@ pub(super) fn check(lint: &mut Lint, doc: &Value) {
                     check_requirements(lint, requirements, &format!("{at}/security"), &schemes)
                 }
                 None if global_security => {}
-                None => lint.error(
-                    "operation-security",
+                None => lint.report(
+                    Rule::OperationSecurity,
                     &at,
                     format!(
                         "{name} has no security requirement and there is no global one; add `security`, or `security: []` if it needs no credentials"
@@ -74,7 +74,7 @@ pub(super) fn check(lint: &mut Lint, doc: &Value) {
 }
 
 fn check_operation_id(
-    lint: &mut Lint,
+    lint: &mut Lint<'_>,
     op: &Value,
     at: &str,
     name: &str,
@@ -83,8 +83,8 @@ fn check_operation_id(
 ) {
     let id_at = format!("{at}/operationId");
     let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-        lint.error(
-            "operation-id-missing",
+        lint.report(
+            Rule::OperationIdMissing,
             at,
             format!(
                 "{name} has no operationId; the Rust method is named after it, so every operation needs one"
@@ -93,18 +93,22 @@ fn check_operation_id(
         return;
     };
     if !is_identifier(id) {
-        lint.error(
-            "operation-id-invalid",
+        lint.report(
+            Rule::OperationIdInvalid,
             &id_at,
             format!(
                 "operationId `{id}` is not an identifier: use ASCII letters and digits, starting with a letter, with single `_` or `-` between words"
             ),
         );
-        return;
+        // Our own specs fix the name first; a vendor's name is used as it
+        // is, so it must still not clash.
+        if lint.profile() == Profile::Transcribed {
+            return;
+        }
     }
     if let Some(first) = ids.get(id) {
-        lint.error(
-            "operation-id-duplicate",
+        lint.report(
+            Rule::OperationIdDuplicate,
             &id_at,
             format!("operationId `{id}` is already used by {first}"),
         );
@@ -113,8 +117,8 @@ fn check_operation_id(
     ids.insert(id.to_string(), name.to_string());
     let key = crate::names::method_name(id);
     if let Some((other, first)) = snake.get(&key) {
-        lint.error(
-            "operation-id-duplicate",
+        lint.report(
+            Rule::OperationIdDuplicate,
             &id_at,
             format!(
                 "operationId `{id}` and `{other}` (of {first}) both become the Rust method `{key}`"
@@ -185,7 +189,7 @@ fn declared(doc: &Value, list: Option<&Value>, at: &str) -> Vec<Declared> {
 }
 
 fn check_path_parameters(
-    lint: &mut Lint,
+    lint: &mut Lint<'_>,
     doc: &Value,
     op: &Value,
     shared: Option<&Value>,
@@ -207,15 +211,15 @@ fn check_path_parameters(
     }
     for name in in_template {
         match all.iter().find(|p| p.location == "path" && p.name == *name) {
-            None => lint.error(
-                "path-param-undeclared",
+            None => lint.report(
+                Rule::PathParamUndeclared,
                 at,
                 format!(
                     "path template parameter `{{{name}}}` is not declared; add a parameter with `name: {name}`, `in: path`, `required: true`"
                 ),
             ),
-            Some(p) if !p.required => lint.error(
-                "path-param-required",
+            Some(p) if !p.required => lint.report(
+                Rule::PathParamRequired,
                 &p.at,
                 format!("path parameter `{name}` must say `required: true`"),
             ),
@@ -224,8 +228,8 @@ fn check_path_parameters(
     }
     for p in all.iter().filter(|p| p.location == "path") {
         if !in_template.contains(&p.name) {
-            lint.error(
-                "path-param-unused",
+            lint.report(
+                Rule::PathParamUnused,
                 &p.at,
                 format!(
                     "path parameter `{}` does not appear in the path template; the template has {}",
@@ -251,17 +255,17 @@ fn non_blank(op: &Value, key: &str) -> bool {
         .is_some_and(|s| !s.trim().is_empty())
 }
 
-fn check_documentation(lint: &mut Lint, op: &Value, at: &str, name: &str) {
+fn check_documentation(lint: &mut Lint<'_>, op: &Value, at: &str, name: &str) {
     if !non_blank(op, "summary") {
-        lint.error(
-            "operation-summary",
+        lint.report(
+            Rule::OperationSummary,
             at,
             format!("{name} has no summary; copy the title of its documentation page"),
         );
     }
     if !non_blank(op, "description") {
-        lint.error(
-            "operation-description",
+        lint.report(
+            Rule::OperationDescription,
             at,
             format!("{name} has no description; say in our own words what it does"),
         );
@@ -271,16 +275,16 @@ fn check_documentation(lint: &mut Lint, op: &Value, at: &str, name: &str) {
         .and_then(Value::as_array)
         .is_some_and(|t| !t.is_empty());
     if !tagged {
-        lint.error(
-            "operation-tags",
+        lint.report(
+            Rule::OperationTags,
             at,
             format!("{name} has no tag; tag it with the section of the documentation it is in"),
         );
     }
     let docs = op.get("externalDocs").is_some_and(|d| non_blank(d, "url"));
     if !docs {
-        lint.error(
-            "operation-external-docs",
+        lint.report(
+            Rule::OperationExternalDocs,
             at,
             format!(
                 "{name} has no `externalDocs` with a `url`; link the documentation page it was transcribed from"
@@ -290,7 +294,12 @@ fn check_documentation(lint: &mut Lint, op: &Value, at: &str, name: &str) {
 }
 
 /// Each requirement names declared security schemes.
-fn check_requirements(lint: &mut Lint, requirements: &Value, at: &str, schemes: &BTreeSet<&str>) {
+fn check_requirements(
+    lint: &mut Lint<'_>,
+    requirements: &Value,
+    at: &str,
+    schemes: &BTreeSet<&str>,
+) {
     let Some(list) = requirements.as_array() else {
         return;
     };
@@ -300,8 +309,8 @@ fn check_requirements(lint: &mut Lint, requirements: &Value, at: &str, schemes: 
         };
         for scheme in map.keys() {
             if !schemes.contains(scheme.as_str()) {
-                lint.error(
-                    "security-scheme-unknown",
+                lint.report(
+                    Rule::SecuritySchemeUnknown,
                     &join(&format!("{at}/{i}"), scheme),
                     format!(
                         "security scheme `{scheme}` is not declared in components/securitySchemes"

@@ -5,18 +5,17 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use super::{Lint, join};
+use super::{Lint, Rule};
 
 const SCHEMAS: &str = "/components/schemas/";
 
-pub(super) fn check(lint: &mut Lint, doc: &Value) {
-    let mut refs = Vec::new();
-    collect(doc, &mut String::new(), &mut refs);
+pub(super) fn check(lint: &mut Lint<'_>, doc: &Value) {
+    let refs = crate::spec::walk::references(doc);
     for (at, target) in &refs {
         let at_ref = format!("{at}/$ref");
         let Some(target) = target else {
-            lint.error(
-                "ref-resolves",
+            lint.report(
+                Rule::RefResolves,
                 &at_ref,
                 "`$ref` must be a string such as `#/components/schemas/Name`".to_string(),
             );
@@ -28,16 +27,16 @@ pub(super) fn check(lint: &mut Lint, doc: &Value) {
                 let hint = suggestion(doc, pointer)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
-                lint.error(
-                    "ref-resolves",
+                lint.report(
+                    Rule::RefResolves,
                     &at_ref,
                     format!("`$ref: {target}` points at nothing{hint}"),
                 );
             }
             None => {
                 let file = target.split('#').next().unwrap_or(target);
-                lint.error(
-                    "ref-local",
+                lint.report(
+                    Rule::RefLocal,
                     &at_ref,
                     format!(
                         "`$ref: {target}` points into another file (`{file}`); only references within this file (`#/...`) are supported, so copy the definition into components"
@@ -48,35 +47,6 @@ pub(super) fn check(lint: &mut Lint, doc: &Value) {
     }
     cycles(lint, doc, &refs);
     unused(lint, doc, &refs);
-}
-
-/// Every `$ref` in the document: the pointer of the object holding it, and
-/// its target (`None` when it is not a string).
-fn collect(value: &Value, at: &mut String, out: &mut Vec<(String, Option<String>)>) {
-    let len = at.len();
-    match value {
-        Value::Object(map) => {
-            if let Some(target) = map.get("$ref") {
-                out.push((at.clone(), target.as_str().map(str::to_string)));
-            }
-            for (key, child) in map {
-                if key == "$ref" {
-                    continue;
-                }
-                *at = join(at, key);
-                collect(child, at, out);
-                at.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                at.push_str(&format!("/{i}"));
-                collect(child, at, out);
-                at.truncate(len);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// The sibling of the missing last segment with the closest name, if close.
@@ -130,7 +100,7 @@ fn edges(doc: &Value, pointer: &str) -> Vec<String> {
     out
 }
 
-fn cycles(lint: &mut Lint, doc: &Value, refs: &[(String, Option<String>)]) {
+fn cycles(lint: &mut Lint<'_>, doc: &Value, refs: &[(String, Option<String>)]) {
     // 0 = unseen, 1 = on the stack, 2 = done.
     let mut state: HashMap<String, u8> = HashMap::new();
     let mut found: BTreeMap<BTreeSet<String>, Vec<String>> = BTreeMap::new();
@@ -187,8 +157,8 @@ fn cycles(lint: &mut Lint, doc: &Value, refs: &[(String, Option<String>)]) {
             Some(node) if node.get("allOf").is_some() => format!("{at}/allOf"),
             _ => at.clone(),
         };
-        lint.error(
-            "ref-cycle",
+        lint.report(
+            Rule::RefCycle,
             &field,
             format!(
                 "`$ref` cycle: {}; a schema cannot be, or extend, itself",
@@ -204,7 +174,7 @@ fn schema_name(pointer: &str) -> Option<&str> {
     Some(rest.split('/').next().unwrap_or(rest))
 }
 
-fn unused(lint: &mut Lint, doc: &Value, refs: &[(String, Option<String>)]) {
+fn unused(lint: &mut Lint<'_>, doc: &Value, refs: &[(String, Option<String>)]) {
     let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") else {
         return;
     };
@@ -233,8 +203,8 @@ fn unused(lint: &mut Lint, doc: &Value, refs: &[(String, Option<String>)]) {
     for name in schemas.keys() {
         let escaped = crate::spec::escape_pointer(name);
         if !used.contains(escaped.as_str()) {
-            lint.warn(
-                "unused-schema",
+            lint.report(
+                Rule::UnusedSchema,
                 &format!("{SCHEMAS}{escaped}"),
                 format!(
                     "component schema `{name}` is not used by any operation; remove it or `$ref` it"

@@ -7,42 +7,114 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::examples::{self, Problem};
-use super::{Lint, deref, join, scalar};
+use super::{Lint, Rule, deref, join, scalar};
 
-/// Formats a reader of the spec (and progenitor) can be expected to know.
+/// Formats of strings a reader of the spec (and code generation) knows.
+const STRING_FORMATS: &[&str] = &[
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ip",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uri-template",
+    "uuid",
+    "byte",
+    "binary",
+    "password",
+    "regex",
+    "json-pointer",
+];
+
+/// Formats of integers: OpenAPI's two and the sized ones typify maps to
+/// Rust's integer types.
+const INTEGER_FORMATS: &[&str] = &[
+    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+];
+
+const NUMBER_FORMATS: &[&str] = &["float", "double", "int32", "int64"];
+
+/// Whether `format` is a known one for a schema of type `kind`.
 fn known_format(kind: Option<&str>, format: &str) -> bool {
-    const STRING: &[&str] = &[
-        "date-time",
-        "date",
-        "time",
-        "duration",
-        "email",
-        "idn-email",
-        "hostname",
-        "idn-hostname",
-        "ipv4",
-        "ipv6",
-        "uri",
-        "uri-reference",
-        "iri",
-        "iri-reference",
-        "uri-template",
-        "uuid",
-        "byte",
-        "binary",
-        "password",
-        "regex",
-        "json-pointer",
-    ];
     match kind {
-        Some("integer") => matches!(format, "int32" | "int64"),
-        Some("number") => matches!(format, "float" | "double" | "int32" | "int64"),
-        Some("string") | None => STRING.contains(&format),
+        Some("integer") => INTEGER_FORMATS.contains(&format),
+        Some("number") => NUMBER_FORMATS.contains(&format),
+        Some("string") | None => STRING_FORMATS.contains(&format),
         _ => false,
     }
 }
 
-pub(super) fn check(lint: &mut Lint, doc: &Value) {
+/// What to say about a format that is not a known one for its type.
+enum FormatProblem {
+    /// A known format of another type (`format: int64` on a string).
+    OtherType,
+    /// A known format written differently (`datetime`, `UUID`).
+    Misspelt(&'static str),
+    /// A format nobody here knows: OpenAPI leaves formats open.
+    Unknown,
+}
+
+fn format_problem(format: &str) -> FormatProblem {
+    let all = || {
+        STRING_FORMATS
+            .iter()
+            .chain(INTEGER_FORMATS)
+            .chain(NUMBER_FORMATS)
+    };
+    if all().any(|k| *k == format) {
+        return FormatProblem::OtherType;
+    }
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let squashed = squash(format);
+    match all().find(|k| squash(k) == squashed) {
+        Some(known) => FormatProblem::Misspelt(known),
+        None => FormatProblem::Unknown,
+    }
+}
+
+fn check_format(lint: &mut Lint<'_>, kind: Option<&str>, format: &str, at: &str) {
+    if known_format(kind, format) {
+        return;
+    }
+    let of_type = kind.map_or("a schema without type".to_string(), |k| format!("type {k}"));
+    let known = "known ones are date-time, date, email, uri, uuid, byte, binary, password, … (and int32/int64, float/double for numbers)";
+    match format_problem(format) {
+        FormatProblem::Misspelt(meant) => lint.report(
+            Rule::SchemaFormat,
+            at,
+            format!("unknown format `{format}` for {of_type}; did you mean `{meant}`? ({known})"),
+        ),
+        FormatProblem::OtherType => lint.report(
+            Rule::SchemaFormat,
+            at,
+            format!("format `{format}` is not a format of {of_type}; {known}"),
+        ),
+        FormatProblem::Unknown => lint.report(
+            Rule::SchemaFormatUnknown,
+            at,
+            format!(
+                "format `{format}` of {of_type} is not one code generation knows: values are read as plain {}",
+                kind.unwrap_or("values")
+            ),
+        ),
+    }
+}
+
+pub(super) fn check(lint: &mut Lint<'_>, doc: &Value) {
     if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
         for (name, schema) in schemas {
             walk(
@@ -113,7 +185,7 @@ fn holders(doc: &Value) -> Vec<String> {
     out
 }
 
-fn check_holder_examples(lint: &mut Lint, doc: &Value, map: &Map<String, Value>, holder: &str) {
+fn check_holder_examples(lint: &mut Lint<'_>, doc: &Value, map: &Map<String, Value>, holder: &str) {
     let Some(schema) = map.get("schema") else {
         return;
     };
@@ -140,7 +212,7 @@ fn check_holder_examples(lint: &mut Lint, doc: &Value, map: &Map<String, Value>,
 }
 
 fn validate(
-    lint: &mut Lint,
+    lint: &mut Lint<'_>,
     doc: &Value,
     schema: &Value,
     schema_at: &str,
@@ -158,7 +230,7 @@ fn validate(
         0,
     );
     for p in problems {
-        lint.error("example-invalid", &p.at, p.message);
+        lint.report(Rule::ExampleInvalid, &p.at, p.message);
     }
 }
 
@@ -170,7 +242,7 @@ fn typed(schema: &Map<String, Value>) -> bool {
 
 /// Checks one schema and everything nested in it. `named` is true for a
 /// schema directly under `components/schemas`, the one place enums may be.
-fn walk(lint: &mut Lint, doc: &Value, schema: &Value, at: &str, named: bool, depth: usize) {
+fn walk(lint: &mut Lint<'_>, doc: &Value, schema: &Value, at: &str, named: bool, depth: usize) {
     // serde_yaml_ng refuses nesting past 128 levels, so this only guards.
     if depth > 256 {
         return;
@@ -187,17 +259,26 @@ fn walk(lint: &mut Lint, doc: &Value, schema: &Value, at: &str, named: bool, dep
     if let Some(values) = map.get("enum") {
         check_enum(lint, values, at, named);
     }
-    if let Some(Value::String(format)) = map.get("format")
-        && !known_format(kind, format)
-    {
-        lint.error(
-            "schema-format",
-            &format!("{at}/format"),
-            format!(
-                "unknown format `{format}` for {}; known ones are date-time, date, email, uri, uuid, byte, binary, password, … (and int32/int64, float/double for numbers)",
-                kind.map_or("a schema without type".to_string(), |k| format!("type {k}"))
-            ),
-        );
+    if let Some(Value::String(format)) = map.get("format") {
+        check_format(lint, kind, format, &format!("{at}/format"));
+    }
+    if kind == Some("integer") {
+        for key in ["minimum", "maximum", "multipleOf"] {
+            // 2^63: beyond it, no signed 64-bit integer.
+            if let Some(Value::Number(n)) = map.get(key)
+                && n.as_i64().is_none()
+                && n.as_f64()
+                    .is_some_and(|x| x.abs() >= 9_223_372_036_854_775_808.0)
+            {
+                lint.report(
+                    Rule::SchemaNumberRange,
+                    &format!("{at}/{key}"),
+                    format!(
+                        "`{key}: {n}` of an integer schema is beyond the signed 64-bit range; it is read as a floating-point number"
+                    ),
+                );
+            }
+        }
     }
     let properties = map.get("properties").and_then(Value::as_object);
     if let Some(properties) = properties {
@@ -206,8 +287,8 @@ fn walk(lint: &mut Lint, doc: &Value, schema: &Value, at: &str, named: bool, dep
             if let Value::Object(p) = property
                 && !typed(p)
             {
-                lint.error(
-                    "schema-property-type",
+                lint.report(
+                    Rule::SchemaPropertyType,
                     &p_at,
                     format!("property `{name}` has no `type` (or `$ref`); say what it holds"),
                 );
@@ -227,8 +308,8 @@ fn walk(lint: &mut Lint, doc: &Value, schema: &Value, at: &str, named: bool, dep
                 None => composed,
             };
             if !known {
-                lint.error(
-                    "schema-required-unknown",
+                lint.report(
+                    Rule::SchemaRequiredUnknown,
                     &format!("{at}/required/{i}"),
                     format!("`required` lists `{name}`, which is not a property of this schema"),
                 );
@@ -270,11 +351,11 @@ fn walk(lint: &mut Lint, doc: &Value, schema: &Value, at: &str, named: bool, dep
     }
 }
 
-fn check_enum(lint: &mut Lint, values: &Value, at: &str, named: bool) {
+fn check_enum(lint: &mut Lint<'_>, values: &Value, at: &str, named: bool) {
     let enum_at = format!("{at}/enum");
     if !named {
-        lint.error(
-            "enum-inline",
+        lint.report(
+            Rule::EnumInline,
             &enum_at,
             "inline enum; make it a named schema in components/schemas and `$ref` it, so the generated type has a stable name".to_string(),
         );
@@ -286,8 +367,8 @@ fn check_enum(lint: &mut Lint, values: &Value, at: &str, named: bool) {
     for (i, v) in values.iter().enumerate() {
         let key = v.to_string();
         if !seen.insert(key) {
-            lint.error(
-                "enum-duplicate",
+            lint.report(
+                Rule::EnumDuplicate,
                 &format!("{enum_at}/{i}"),
                 format!("enum value `{}` is listed twice", scalar(v)),
             );

@@ -1,0 +1,494 @@
+//! Reading an OpenAPI document, whatever its vendor published, as the
+//! OpenAPI 3.0 document progenitor reads, with errors a person can act on.
+//!
+//! Reading goes in steps, each of which can only fail with [`Problem`]s at
+//! the vendor's own file and line:
+//!
+//! 1. the text: UTF-8, not empty, YAML or JSON ([`text`]);
+//! 2. the version: Swagger 2.0, OpenAPI 3.0 or 3.1;
+//! 3. when read from disk, the other files it refers to, bundled into one
+//!    document ([`bundle`]);
+//! 4. Swagger 2.0 ([`swagger2`]) or OpenAPI 3.1 ([`openapi31`]) rewritten as
+//!    OpenAPI 3.0;
+//! 5. the shape of an OpenAPI 3.0 document (`openapiv3`'s model).
+//!
+//! [`read`] stops there, for the lint, which then reports every mistake it
+//! finds. [`load`] and [`parse`] go on to what progenitor would otherwise
+//! answer with a panic or a bare message ([`check`]: references resolve,
+//! operationIds exist and are unique). Files on disk are never changed, and
+//! a [`SourceMap`] keeps, for every value of the converted document, where
+//! the vendor wrote it.
+
+mod bundle;
+mod error;
+mod openapi31;
+mod source;
+mod swagger2;
+mod text;
+pub mod walk;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Result, bail};
+use openapiv3::{OpenAPI, ReferenceOr};
+use serde_json::Value;
+
+pub use error::{LoadError, Problem, ProblemKind};
+pub use source::{Layer, Location, Origin, SourceFile, SourceMap};
+
+/// A spec, read as JSON values (to keep every extension and to report
+/// pointers) and as the typed `openapiv3` model progenitor reads, both of
+/// the OpenAPI 3.0 form of the document.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    /// Path as given, relative to the workspace root; used in every message.
+    pub path: PathBuf,
+    /// The document as JSON values (converted to 3.0, bundled).
+    pub value: Value,
+    /// The document as progenitor's input model.
+    pub openapi: OpenAPI,
+    /// What the vendor published.
+    pub format: SourceFormat,
+    /// Where each value of `value` was written (shared: cloning a spec for
+    /// normalisation does not copy the files' text).
+    pub sources: Arc<SourceMap>,
+    /// What the conversion dropped, worth a warning.
+    pub notes: Vec<Note>,
+}
+
+impl Spec {
+    /// Where the value at `pointer` of [`Spec::value`] was written.
+    pub fn locate(&self, pointer: &str) -> Location {
+        self.sources.locate(pointer)
+    }
+}
+
+/// One operation of a spec, for messages and counts.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OperationRef {
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// Path template, such as `/organizations/{organizationId}`.
+    pub path: String,
+    /// The operationId, when there is one.
+    pub operation_id: Option<String>,
+}
+
+impl fmt::Display for OperationRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.operation_id {
+            Some(id) => write!(f, "operation `{id}` ({} {})", self.method, self.path),
+            None => write!(f, "operation {} {}", self.method, self.path),
+        }
+    }
+}
+
+/// The format of a document as published.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// `swagger: "2.0"`.
+    Swagger2,
+    /// `openapi: 3.0.x`: read as it is.
+    OpenApi30,
+    /// `openapi: 3.1.x`.
+    OpenApi31,
+}
+
+impl SourceFormat {
+    /// As people name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceFormat::Swagger2 => "Swagger 2.0",
+            SourceFormat::OpenApi30 => "OpenAPI 3.0",
+            SourceFormat::OpenApi31 => "OpenAPI 3.1",
+        }
+    }
+}
+
+/// Something the conversion to 3.0 left out (a construct no client uses).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// Where it was, as [`Spec::locate`] places it.
+    pub pointer: String,
+    /// What was left out and why.
+    pub message: String,
+}
+
+/// Where the files of a document are read from.
+pub trait Files {
+    /// The bytes of the file at `path` (as [`SourceFile::path`] shows it).
+    fn read(&self, path: &str) -> std::io::Result<Vec<u8>>;
+}
+
+/// Files on disk, relative to a directory (the workspace root, or `""`
+/// for paths as given on the command line).
+pub struct Disk<'a>(pub &'a Path);
+
+impl Files for Disk<'_> {
+    fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        std::fs::read(self.0.join(path))
+    }
+}
+
+/// One spec, and the vendor's files around it when `follow` is true.
+struct Reading<'a> {
+    files: &'a dyn Files,
+    /// Whether `$ref`s to other files are followed (read from disk or git)
+    /// or left for the checks to report (text given in memory).
+    follow: bool,
+}
+
+/// One spec, one file of a git revision, one in-memory text: all read the
+/// same way, from its path.
+pub fn read_from(files: &dyn Files, path: &str) -> Result<Spec, LoadError> {
+    let bytes = files.read(path).map_err(|e| {
+        Problem::at(
+            ProblemKind::Read,
+            path,
+            1,
+            1,
+            format!("cannot read the file: {e}"),
+        )
+    })?;
+    Reading {
+        files,
+        follow: true,
+    }
+    .run(path, &bytes)
+}
+
+/// Reads the spec at `root/rel` (and the files it refers to) as OpenAPI 3.0,
+/// without the checks of [`check`]: the lint's entry point.
+pub fn read(root: &Path, rel: &str) -> Result<Spec, LoadError> {
+    read_from(&Disk(root), rel)
+}
+
+/// Reads spec text as OpenAPI 3.0 without the checks of [`check`]; `path`
+/// is only used in messages. No other file is read: a `$ref` into another
+/// file stays, for the checks to report.
+pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Spec, LoadError> {
+    struct Nothing;
+    impl Files for Nothing {
+        fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+            Err(std::io::Error::other(format!("{path} is not on disk")))
+        }
+    }
+    Reading {
+        files: &Nothing,
+        follow: false,
+    }
+    .run(&shown(path), bytes)
+}
+
+/// Reads and checks the spec at `root/rel` (and the files it refers to).
+pub fn load(root: &Path, rel: &str) -> Result<Spec> {
+    let spec = read(root, rel)?;
+    check(&spec)?;
+    Ok(spec)
+}
+
+/// Reads and checks the spec at `path` (relative to the current directory,
+/// or absolute), as given on a command line.
+pub fn load_path(path: &Path) -> Result<Spec> {
+    let spec = read_from(&Disk(Path::new("")), &shown(path))?;
+    check(&spec)?;
+    Ok(spec)
+}
+
+/// Parses and checks spec text; `path` is only used in messages.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Spec> {
+    let spec = read_bytes(path, bytes)?;
+    check(&spec)?;
+    Ok(spec)
+}
+
+/// A path as messages show it: `/`-separated.
+fn shown(path: &Path) -> String {
+    path.display().to_string().replace('\\', "/")
+}
+
+impl Reading<'_> {
+    fn run(&self, path: &str, bytes: &[u8]) -> Result<Spec, LoadError> {
+        let (text, mut value) = text::parse(path, bytes)?;
+        let mut sources = SourceMap::new(SourceFile::new(path.to_string(), text));
+        let format = detect(&value).map_err(|(pointer, message)| {
+            Problem::located(ProblemKind::Version, &sources, &pointer, message)
+        })?;
+        if self.follow {
+            bundle::bundle(
+                &mut value,
+                self.files,
+                &mut sources,
+                format == SourceFormat::Swagger2,
+            )
+            .map_err(|problems| LoadError { problems })?;
+        }
+        let unconvertible = |sources: &SourceMap, found: Vec<(String, String)>| LoadError {
+            problems: found
+                .into_iter()
+                .map(|(pointer, message)| {
+                    Problem::located(ProblemKind::Conversion, sources, &pointer, message)
+                })
+                .collect(),
+        };
+        let mut notes = Vec::new();
+        match format {
+            SourceFormat::OpenApi30 => {}
+            SourceFormat::Swagger2 => {
+                let (converted, layer) =
+                    swagger2::convert(&value).map_err(|found| unconvertible(&sources, found))?;
+                value = converted;
+                sources.push_layer(layer);
+            }
+            SourceFormat::OpenApi31 => {
+                let converted = openapi31::convert(&mut value)
+                    .map_err(|found| unconvertible(&sources, found))?;
+                sources.push_layer(converted.layer);
+                notes = converted
+                    .notes
+                    .into_iter()
+                    .map(|(pointer, message)| Note { pointer, message })
+                    .collect();
+            }
+        }
+        let openapi: OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
+            let pointer = pointer_from_serde_path(e.path());
+            let what = match format {
+                SourceFormat::OpenApi30 => "a valid OpenAPI 3.0 document".to_string(),
+                other => format!("a valid {} document (read as OpenAPI 3.0)", other.label()),
+            };
+            let mut problems = self.external_references(&value, &sources);
+            problems.push(Problem::located(
+                ProblemKind::Structure,
+                &sources,
+                &pointer,
+                format!("not {what}: {}", e.inner()),
+            ));
+            LoadError { problems }
+        })?;
+        Ok(Spec {
+            path: PathBuf::from(path),
+            value,
+            openapi,
+            format,
+            sources: Arc::new(sources),
+            notes,
+        })
+    }
+}
+
+impl Reading<'_> {
+    /// When the shape is wrong and other files were not read, the
+    /// `$ref`s into them are the likely reason (an operation that is a
+    /// `$ref` cannot be read without its file): say so first.
+    fn external_references(&self, value: &Value, sources: &SourceMap) -> Vec<Problem> {
+        if self.follow {
+            return Vec::new();
+        }
+        walk::references(value)
+            .into_iter()
+            .filter_map(|(holder, target)| {
+                let target = target?;
+                let file = target.split('#').next().unwrap_or(&target);
+                (!file.is_empty()).then(|| {
+                    Problem::located(
+                        ProblemKind::RefExternal,
+                        sources,
+                        &format!("{holder}/$ref"),
+                        format!(
+                            "`$ref: {target}` points into another file (`{file}`); only references within this file (`#/...`) are supported, so copy the definition into components"
+                        ),
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// Swagger 2.0, OpenAPI 3.0 or 3.1; anything else is a (pointer, message).
+fn detect(value: &Value) -> std::result::Result<SourceFormat, (String, String)> {
+    let Some(map) = value.as_object() else {
+        return Err((
+            String::new(),
+            "expected a YAML mapping with `openapi: 3.0.x` at the top".to_string(),
+        ));
+    };
+    if let Some(swagger) = map.get("swagger") {
+        return match swagger {
+            Value::String(v) if v == "2.0" => Ok(SourceFormat::Swagger2),
+            other => Err((
+                "/swagger".to_string(),
+                format!(
+                    "unsupported Swagger version {}; expected `swagger: \"2.0\"` (or an OpenAPI 3.0 or 3.1 document)",
+                    display_scalar(other)
+                ),
+            )),
+        };
+    }
+    match map.get("openapi") {
+        None => Err((
+            String::new(),
+            "missing the `openapi` field; expected `openapi: 3.0.3`".to_string(),
+        )),
+        Some(Value::String(v)) if v.starts_with("3.0.") => Ok(SourceFormat::OpenApi30),
+        Some(Value::String(v)) if v.starts_with("3.1.") => Ok(SourceFormat::OpenApi31),
+        Some(other) => Err((
+            "/openapi".to_string(),
+            format!(
+                "unsupported OpenAPI version {}; expected a string `3.0.x` or `3.1.x` (or `swagger: \"2.0\"`)",
+                display_scalar(other)
+            ),
+        )),
+    }
+}
+
+/// What progenitor needs beyond the shape of the document: every `$ref`
+/// points at something in it, and every operation has its own operationId.
+pub fn check(spec: &Spec) -> Result<()> {
+    check_refs(spec)?;
+    check_operations(spec)
+}
+
+/// Every `$ref` must point inside this document, at something that exists.
+fn check_refs(spec: &Spec) -> Result<()> {
+    let root = &spec.value;
+    let mut problems = Vec::new();
+    for (holder, target) in walk::references(root) {
+        let Some(target) = target else { continue };
+        let at = format!("{holder}/$ref");
+        // Where the vendor wrote it, when that is not simply here.
+        let written = spec.locate(&at);
+        let at = if written.pointer == at && written.file == shown(&spec.path) {
+            at
+        } else {
+            format!(
+                "{}:{}:{} {}",
+                written.file, written.line, written.column, written.pointer
+            )
+        };
+        match target.strip_prefix('#') {
+            Some(pointer) if root.pointer(pointer).is_some() => {}
+            Some(_) => problems.push(format!("`$ref: {target}` points at nothing (at {at})")),
+            None => problems.push(format!(
+                "`$ref: {target}` points outside this file (at {at}); only local references (`#/...`) are supported"
+            )),
+        }
+    }
+    match problems.as_slice() {
+        [] => Ok(()),
+        [one] => bail!("{}: {one}", spec.path.display()),
+        many => bail!(
+            "{}: {} broken references:\n  {}",
+            spec.path.display(),
+            many.len(),
+            many.join("\n  ")
+        ),
+    }
+}
+
+/// Checks progenitor would otherwise answer with a panic or a bare message.
+fn check_operations(spec: &Spec) -> Result<()> {
+    let shown = spec.path.display();
+    let mut seen: BTreeMap<&str, OperationRef> = BTreeMap::new();
+    for (op, operation) in operations(&spec.openapi) {
+        let Some(id) = operation.operation_id.as_deref() else {
+            bail!(
+                "{shown}: {op} has no operationId; progenitor names the Rust method after it, so every operation needs one"
+            );
+        };
+        if let Some(first) = seen.get(id) {
+            bail!(
+                "{shown}: operationId `{id}` is used twice: by {first} and by {} {}",
+                op.method,
+                op.path
+            );
+        }
+        seen.insert(id, op.clone());
+    }
+    Ok(())
+}
+
+/// The eight operation slots of a path item, by upper-case method: the one
+/// table for code that must find or change an operation by method.
+pub fn operation_slots(
+    item: &mut openapiv3::PathItem,
+) -> [(&'static str, &mut Option<openapiv3::Operation>); 8] {
+    [
+        ("GET", &mut item.get),
+        ("PUT", &mut item.put),
+        ("POST", &mut item.post),
+        ("DELETE", &mut item.delete),
+        ("OPTIONS", &mut item.options),
+        ("HEAD", &mut item.head),
+        ("PATCH", &mut item.patch),
+        ("TRACE", &mut item.trace),
+    ]
+}
+
+/// Every operation of the document, in path order then method order.
+pub fn operations(openapi: &OpenAPI) -> Vec<(OperationRef, &openapiv3::Operation)> {
+    let mut out = Vec::new();
+    for (path, item) in openapi.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, operation) in item.iter() {
+            out.push((
+                OperationRef {
+                    method: method.to_ascii_uppercase(),
+                    path: path.clone(),
+                    operation_id: operation.operation_id.clone(),
+                },
+                operation,
+            ));
+        }
+    }
+    out
+}
+
+/// Names of the operations, for the report (operationIds are checked unique).
+pub fn operation_ids(openapi: &OpenAPI) -> BTreeSet<String> {
+    operations(openapi)
+        .into_iter()
+        .filter_map(|(op, _)| op.operation_id)
+        .collect()
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+pub fn escape_pointer(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Unescapes one JSON pointer segment (RFC 6901).
+pub fn unescape_pointer(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+/// The JSON pointer of a deserialization error's location.
+fn pointer_from_serde_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        out.push('/');
+        match segment {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } => out.push_str(&escape_pointer(key)),
+            Segment::Enum { variant } => out.push_str(&escape_pointer(variant)),
+            Segment::Unknown => out.push('?'),
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+fn display_scalar(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
