@@ -147,3 +147,11 @@ println!("renamed {} to {}", organization.id, organization.name);
 pub fn find(name: &str) -> Option<&'static Api> {
     APIS.iter().find(|api| api.name == name)
 }
+
+/// The workspace root: the parent of the `xtask` crate.
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| std::path::PathBuf::from("."))
+}

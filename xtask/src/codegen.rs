@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, anyhow, bail};
 
 use crate::catalogue::{self, Api};
+use crate::files::{GeneratedFile, Stale, WriteStatus};
 use crate::normalise::Skipped;
 use crate::pipeline;
 use crate::render;
@@ -37,15 +38,6 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-/// A file `codegen` owns, with the contents it should have.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GeneratedFile {
-    /// Path relative to the workspace root, with `/` separators.
-    pub path: String,
-    /// Full contents.
-    pub contents: String,
-}
-
 /// The in-memory result of generating one API.
 #[derive(Clone, Debug)]
 pub struct Generated {
@@ -66,31 +58,7 @@ pub struct Generated {
     pub elapsed: Duration,
 }
 
-/// What writing did to one file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WriteStatus {
-    /// Contents were already right; the file was not touched.
-    Unchanged,
-    /// The file was replaced or created.
-    Written,
-}
-
-/// A generated file whose committed contents differ from what the specs give.
-#[derive(Clone, Debug)]
-pub struct Stale {
-    /// Path relative to the workspace root.
-    pub path: String,
-    /// Unified diff from the committed file (or nothing) to the expected one.
-    pub diff: String,
-}
-
-/// The workspace root: the parent of the `xtask` crate.
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
-}
+pub use crate::catalogue::workspace_root;
 
 /// Whether [`run`] writes `generated/` or only compares it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,7 +84,7 @@ pub struct Outcome {
 pub fn command(args: &Args) -> Result<ExitCode> {
     if let (Some(spec), Some(out)) = (&args.spec, &args.out) {
         let generated = one_off(spec, out)?;
-        let written = crate::files::write(out, std::slice::from_ref(&generated))?;
+        let written = crate::files::write(out, &generated.files)?;
         print_summary(&generated, &written, Mode::Write);
         println!(
             "wrote {}: cargo check --manifest-path {}",
@@ -197,9 +165,12 @@ fn print_summary(g: &Generated, written: &[(String, WriteStatus)], mode: Mode) {
 pub fn run(root: &Path, apis: &'static [Api], mode: Mode) -> Result<Outcome> {
     let generated = generate_all(root, apis)?;
     let (written, stale) = match mode {
-        Mode::Write => (crate::files::write(root, &generated)?, Vec::new()),
+        Mode::Write => (
+            crate::files::write(root, &all_files(&generated))?,
+            Vec::new(),
+        ),
         Mode::Check => {
-            let mut stale = crate::files::stale(root, &generated);
+            let mut stale = crate::files::stale(root, &all_files(&generated));
             stale.extend(crate::files::strays(root, catalogue::APIS).into_iter().map(|dir| Stale {
                 diff: format!(
                     "{dir} is not produced by any entry of xtask/src/catalogue.rs: remove it, or add its API back\n"
@@ -214,6 +185,14 @@ pub fn run(root: &Path, apis: &'static [Api], mode: Mode) -> Result<Outcome> {
         written,
         stale,
     })
+}
+
+/// Every file of every generated API.
+pub fn all_files(generated: &[Generated]) -> Vec<GeneratedFile> {
+    generated
+        .iter()
+        .flat_map(|g| g.files.iter().cloned())
+        .collect()
 }
 
 /// Generates every API in memory. Reports every failing spec, not only the

@@ -228,7 +228,7 @@ fn codegen(spec: &Path, out: &Path) -> Result<Generated, String> {
     reset_peak_rss();
     let started = Instant::now();
     let generated = crate::codegen::one_off(spec, out).map_err(|e| format!("{e:#}"))?;
-    crate::files::write(out, std::slice::from_ref(&generated)).map_err(|e| format!("{e:#}"))?;
+    crate::files::write(out, &generated.files).map_err(|e| format!("{e:#}"))?;
     let seconds = started.elapsed().as_secs_f64();
     let lines = generated
         .files

@@ -11,18 +11,44 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, anyhow};
 
 use crate::catalogue::Api;
-use crate::codegen::{Generated, Stale, WriteStatus};
+
+/// A file `codegen` owns, with the contents it should have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Path relative to the workspace root, with `/` separators.
+    pub path: String,
+    /// Full contents.
+    pub contents: String,
+}
+
+/// What writing did to one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteStatus {
+    /// Contents were already right; the file was not touched.
+    Unchanged,
+    /// The file was replaced or created.
+    Written,
+}
+
+/// A generated file whose committed contents differ from what the specs give.
+#[derive(Clone, Debug)]
+pub struct Stale {
+    /// Path relative to the workspace root.
+    pub path: String,
+    /// Unified diff from the committed file (or nothing) to the expected one.
+    pub diff: String,
+}
 
 /// Writes the generated files whose contents changed: first every new
 /// version to a temporary file beside its target, then, only if all of those
 /// succeeded, the renames. A full disk or a read-only file therefore leaves
 /// `generated/` as it was, and a rename (atomic on one file system) is all
 /// that can happen between the old and the new state.
-pub fn write(root: &Path, generated: &[Generated]) -> Result<Vec<(String, WriteStatus)>> {
+pub fn write(root: &Path, files: &[GeneratedFile]) -> Result<Vec<(String, WriteStatus)>> {
     let mut report = Vec::new();
     let mut staged: Vec<(PathBuf, PathBuf, &str)> = Vec::new();
     let mut failure = None;
-    for file in generated.iter().flat_map(|g| &g.files) {
+    for file in files {
         let path = root.join(&file.path);
         if std::fs::read(&path).ok().as_deref() == Some(file.contents.as_bytes()) {
             report.push((file.path.clone(), WriteStatus::Unchanged));
@@ -84,10 +110,9 @@ pub fn strays(root: &Path, apis: &[Api]) -> Vec<String> {
 }
 
 /// Compares the generated files with what is on disk; writes nothing.
-pub fn stale(root: &Path, generated: &[Generated]) -> Vec<Stale> {
-    generated
+pub fn stale(root: &Path, files: &[GeneratedFile]) -> Vec<Stale> {
+    files
         .iter()
-        .flat_map(|g| &g.files)
         .filter_map(|file| {
             let current = std::fs::read(root.join(&file.path))
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())

@@ -4,7 +4,7 @@
 //! ```no_run
 //! let root = xtask::codegen::workspace_root();
 //! let generated = xtask::codegen::generate_all(&root, xtask::catalogue::APIS)?;
-//! for stale in xtask::files::stale(&root, &generated) {
+//! for stale in xtask::files::stale(&root, &xtask::codegen::all_files(&generated)) {
 //!     println!("{} is stale", stale.path);
 //! }
 //! # Ok::<(), anyhow::Error>(())

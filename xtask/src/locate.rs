@@ -12,8 +12,6 @@ use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-use crate::spec::escape_pointer;
-
 /// A place in the text, both 1-based.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Position {
@@ -243,4 +241,9 @@ mod tests {
         assert_eq!(at("/f~1g/h"), Some((6, 9)));
         assert_eq!(p.locate("/b/d/0/e/zz"), Position { line: 5, column: 7 });
     }
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+pub fn escape_pointer(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
 }

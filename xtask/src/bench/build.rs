@@ -108,7 +108,7 @@ pub fn section(root: &Path, work: &Path, full: bool) -> Result<String> {
     }
     for api in &apis {
         let generated = codegen::generate(&ws, api)?;
-        crate::files::write(&ws, std::slice::from_ref(&generated))?;
+        crate::files::write(&ws, &generated.files)?;
     }
     write_manifest(root, &ws, &subjects)?;
 

@@ -27,6 +27,7 @@ mod swagger2;
 mod text;
 pub mod walk;
 
+pub use crate::locate::escape_pointer;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -455,11 +456,6 @@ pub fn operation_ids(openapi: &OpenAPI) -> BTreeSet<String> {
         .into_iter()
         .filter_map(|(op, _)| op.operation_id)
         .collect()
-}
-
-/// Escapes one JSON pointer segment (RFC 6901).
-pub fn escape_pointer(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// Unescapes one JSON pointer segment (RFC 6901).
