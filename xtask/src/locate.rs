@@ -222,6 +222,11 @@ impl MarkedEventReceiver for Builder {
     }
 }
 
+/// Escapes one JSON pointer segment (RFC 6901).
+pub fn escape_pointer(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,9 +246,4 @@ mod tests {
         assert_eq!(at("/f~1g/h"), Some((6, 9)));
         assert_eq!(p.locate("/b/d/0/e/zz"), Position { line: 5, column: 7 });
     }
-}
-
-/// Escapes one JSON pointer segment (RFC 6901).
-pub fn escape_pointer(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
