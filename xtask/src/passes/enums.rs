@@ -9,16 +9,21 @@
 //! strict, so a caller only gets an unknown value into a request by writing
 //! `Unknown(..)` explicitly.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
+
+use quote::format_ident;
 
 use syn::visit_mut::VisitMut;
-use syn::{Fields, Item, parse_quote};
+use syn::{Fields, Ident, Item, parse_quote};
 
 use super::syntax;
 
-/// Opens every plain string enum of `types`; returns their names.
-pub fn open(types: &mut [Item]) -> BTreeSet<String> {
-    let mut opened = BTreeSet::new();
+/// Opens every plain string enum of `types`; returns their names, each
+/// with the name of its catch-all variant: `Unknown`, unless the vendor
+/// already has a value that typify named so (`"UNKNOWN"`), then the first
+/// free of `UnknownValue`, `UnknownValue2`, ...
+pub fn open(types: &mut [Item]) -> BTreeMap<String, Ident> {
+    let mut opened = BTreeMap::new();
     for item in types.iter_mut() {
         let Item::Enum(e) = item else { continue };
         let is_string_enum = !e.variants.is_empty()
@@ -30,14 +35,23 @@ pub fn open(types: &mut [Item]) -> BTreeSet<String> {
         }
         // `Unknown(String)` is not `Copy`.
         syntax::remove_derive(&mut e.attrs, "Copy");
+        let taken = |name: &str| e.variants.iter().any(|v| v.ident == name);
+        let name = std::iter::once("Unknown".to_string())
+            .chain((1..).map(|n| match n {
+                1 => "UnknownValue".to_string(),
+                n => format!("UnknownValue{n}"),
+            }))
+            .find(|name| !taken(name))
+            .unwrap_or_default();
+        let name = format_ident!("{}", name);
         e.variants.push(parse_quote! {
             /// A value this client does not know: the vendor added it after
             /// the spec was written. Kept exactly as received, and sent back
             /// as is.
             #[serde(untagged)]
-            Unknown(::std::string::String)
+            #name(::std::string::String)
         });
-        opened.insert(e.ident.to_string());
+        opened.insert(e.ident.to_string(), name);
     }
     // typify's `Display` for these enums matches every variant: teach it the
     // new one. (`FromStr` keeps rejecting unknown strings on purpose.)
@@ -47,21 +61,21 @@ pub fn open(types: &mut [Item]) -> BTreeSet<String> {
             .trait_
             .as_ref()
             .is_some_and(|(path, _)| syntax::path_ends_with(path, &["Display"]));
-        let for_opened =
-            syntax::type_ident(&imp.self_ty).is_some_and(|i| opened.contains(&i.to_string()));
-        if is_display && for_opened {
-            AddUnknownArm.visit_item_impl_mut(imp);
+        let variant = syntax::type_ident(&imp.self_ty).and_then(|i| opened.get(&i.to_string()));
+        if let (true, Some(variant)) = (is_display, variant) {
+            AddUnknownArm(variant.clone()).visit_item_impl_mut(imp);
         }
     }
     opened
 }
 
-struct AddUnknownArm;
+struct AddUnknownArm(Ident);
 
 impl VisitMut for AddUnknownArm {
     fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
+        let variant = &self.0;
         m.arms.push(parse_quote! {
-            Self::Unknown(ref value) => f.write_str(value),
+            Self::#variant(ref value) => f.write_str(value),
         });
     }
 }
@@ -86,9 +100,16 @@ mod tests {
             }
             #[derive(::serde::Deserialize)]
             pub enum Either { A(String), B(u32) }
+            #[derive(::serde::Deserialize)]
+            pub enum State {
+                #[serde(rename = "UNKNOWN")]
+                Unknown,
+            }
         };
         let opened = super::open(&mut file.items);
-        assert_eq!(opened.into_iter().collect::<Vec<_>>(), ["Plan"]);
+        assert_eq!(opened.keys().collect::<Vec<_>>(), ["Plan", "State"]);
+        assert_eq!(opened["State"], "UnknownValue");
+        assert_eq!(opened["Plan"], "Unknown");
         let text = file.to_token_stream().to_string();
         assert!(text.contains("Unknown"));
         assert!(!text.contains("Copy"));
