@@ -255,24 +255,53 @@ fn add_checks(item: &Item, types: &mut BTreeMap<String, TypeDef>) {
     let Some(TypeDef::Newtype { checks, .. }) = types.get_mut(&type_name(&imp.self_ty)) else {
         return;
     };
-    let body = compact(&imp.to_token_stream().to_string());
-    for (marker, name) in [
-        ("chars().count()>", "max_length"),
-        ("chars().count()<", "min_length"),
-    ] {
-        let mut rest = body.as_str();
-        while let Some(at) = rest.find(marker) {
-            rest = &rest[at + marker.len()..];
-            let n: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            checks.push(format!("check {name}: {n}"));
+    checks.extend(value_checks(imp));
+}
+
+/// `value.chars().count() > N` / `< N` and `Regex::new("…")` in a
+/// `FromStr` body, as `check max_length: N` lines, found on the syntax tree.
+fn value_checks(imp: &syn::ItemImpl) -> Vec<String> {
+    use crate::passes::syntax;
+    use syn::visit::Visit;
+
+    struct Checks(Vec<String>);
+    impl<'ast> Visit<'ast> for Checks {
+        fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+            let counts_chars = match syntax::unwrap_expr(&b.left) {
+                syn::Expr::MethodCall(count) if count.method == "count" => {
+                    matches!(syntax::unwrap_expr(&count.receiver), syn::Expr::MethodCall(chars) if chars.method == "chars")
+                }
+                _ => false,
+            };
+            let name = match b.op {
+                syn::BinOp::Gt(_) => Some("max_length"),
+                syn::BinOp::Lt(_) => Some("min_length"),
+                _ => None,
+            };
+            if counts_chars
+                && let Some(name) = name
+                && let Some(n) = syntax::int_value::<u64>(&b.right)
+            {
+                self.0.push(format!("check {name}: {n}"));
+            }
+            syn::visit::visit_expr_binary(self, b);
+        }
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if let Some([pattern]) =
+                syntax::call_to(&syn::Expr::Call(c.clone()), &["Regex", "new"]).as_deref()
+                && let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = syntax::unwrap_expr(pattern)
+            {
+                self.0.push(format!("check pattern: {}", s.value()));
+            }
+            syn::visit::visit_expr_call(self, c);
         }
     }
-    if let Some(at) = body.find("Regex::new(\"") {
-        let rest = &body[at + "Regex::new(\"".len()..];
-        if let Some(end) = rest.find("\")") {
-            checks.push(format!("check pattern: {}", &rest[..end]));
-        }
-    }
+    let mut checks = Checks(Vec::new());
+    checks.visit_item_impl(imp);
+    checks.0
 }
 
 fn field(f: &syn::Field) -> Option<Field> {
@@ -557,7 +586,13 @@ fn serde_args(attrs: &[Attribute]) -> Vec<(String, Option<String>)> {
         // A shape we do not understand is shown as nothing rather than
         // failing the whole report.
         let _ = attr.parse_nested_meta(|meta| {
-            let key = compact(&meta.path.to_token_stream().to_string());
+            let key = meta
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect::<Vec<_>>()
+                .join("::");
             let value = match meta.value() {
                 Ok(v) => match v.parse::<syn::Lit>()? {
                     syn::Lit::Str(s) => Some(s.value()),

@@ -89,8 +89,13 @@ pub fn local(expr: &Expr) -> Option<&Ident> {
     }
 }
 
-/// The value of an integer literal pattern or expression (`404u16` -> 404).
-pub fn int_value(expr: &Expr) -> Option<u16> {
+/// The value of an integer literal pattern or expression (`404u16` -> 404),
+/// when it fits `N`.
+pub fn int_value<N>(expr: &Expr) -> Option<N>
+where
+    N: std::str::FromStr,
+    N::Err: std::fmt::Display,
+{
     match unwrap_expr(expr) {
         Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Int(i),
@@ -117,11 +122,11 @@ pub fn status_pattern(pat: &Pat) -> Option<StatusPattern> {
         Pat::Wild(_) => Some(StatusPattern::Any),
         Pat::Lit(lit) => {
             let expr = Expr::Lit(lit.clone());
-            int_value(&expr).map(StatusPattern::Code)
+            int_value::<u16>(&expr).map(StatusPattern::Code)
         }
         Pat::Range(range) => {
-            let start = int_value(range.start.as_deref()?)?;
-            let end = int_value(range.end.as_deref()?)?;
+            let start = int_value::<u16>(range.start.as_deref()?)?;
+            let end = int_value::<u16>(range.end.as_deref()?)?;
             match range.limits {
                 syn::RangeLimits::Closed(_) => Some(StatusPattern::Range(start, end)),
                 syn::RangeLimits::HalfOpen(_) => Some(StatusPattern::Range(start, end - 1)),
