@@ -181,7 +181,7 @@ pub struct Code {
 pub fn generate_code(spec: &Spec, settings: &Settings) -> Result<Code> {
     let shown = spec.path.display().to_string();
     let mut normalised = spec.clone();
-    let facts = crate::normalise::normalise(&mut normalised.openapi, &shown)?;
+    let facts = crate::normalise::normalise(&mut normalised.openapi, &shown);
     crate::normalise::check_shapes(&spec.path, &normalised.openapi)?;
     let tokens = run_progenitor(&normalised, settings)?;
     let mut file: syn::File = syn::parse2(tokens).with_context(|| {

@@ -590,11 +590,20 @@ fn union_variants<'a>(
             .with_context(|| format!("no variant of `{}` holds `{schema}`", union.ident))?;
         let (union_ident, variant_ident) = (&union.ident, &variant.ident);
         out.insert(
-            (arm.method.clone(), arm.pattern.clone()),
+            (arm.method.clone(), status_pattern(&arm.status)),
             parse_quote!(types::#union_ident::#variant_ident),
         );
     }
     Ok(out)
+}
+
+/// The status as progenitor writes it in a match arm (`201u16`,
+/// `400u16..=499u16`), as the match arms here are compared.
+fn status_pattern(code: &openapiv3::StatusCode) -> String {
+    match code {
+        openapiv3::StatusCode::Code(c) => format!("{c}u16"),
+        openapiv3::StatusCode::Range(r) => format!("{}u16..={}u16", r * 100, r * 100 + 99),
+    }
 }
 
 /// Lower-case letters and digits only, to compare schema and Rust names.
