@@ -17,6 +17,7 @@
 //! | parameters | [`params`] | sendable parameters | optional ones dropped only |
 //! | request bodies | [`bodies`] | one media type progenitor sends | [`Media::content_type`], [`Form`] |
 //! | responses | [`responses`] | one type per group | [`Media::accept`], [`UnionArm`], [`Bodiless`] |
+//! | colliding Rust names | [`names`] | distinct fields and types | optional duplicates dropped, titles |
 //!
 //! Whatever an operation needs that no rule can give, that operation is
 //! removed from the document and listed in [`Normalised::skipped`] with
@@ -40,6 +41,7 @@ mod enums;
 mod ids;
 pub mod isolate;
 pub mod media;
+mod names;
 mod nulls;
 mod params;
 mod refs;
@@ -122,6 +124,8 @@ pub enum Rule {
     EnumNames,
     /// An enum with colliding names became a plain string ([`enums`]).
     OpenedEnum,
+    /// A property or a type name that would collide in Rust ([`names`]).
+    Name,
     /// A parameter was changed, added or dropped ([`params`]).
     Parameter,
     /// A request body was changed ([`bodies`]).
@@ -180,6 +184,7 @@ pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Normalised {
     enums::fix(openapi, &mut out.rewrites, &mut out.opened_enums);
     defaults::fix(openapi, &mut out.rewrites);
     operations(openapi, &mut out);
+    names::fix(openapi, &mut out.rewrites);
     last_resort(openapi, &mut out);
     out
 }
