@@ -193,6 +193,13 @@ fn schema_constructs_are_rewritten_with_the_same_values() {
     let rules: Vec<xtask::normalise::Rule> = facts.rewrites.iter().map(|r| r.rule).collect();
     assert!(rules.contains(&xtask::normalise::Rule::NullType));
     assert!(rules.contains(&xtask::normalise::Rule::Default));
+    // `User.role` would be typify's `UserRole`, a component's name.
+    assert!(code.contains("pub enum UserRole2"), "{code}");
+    assert!(code.contains("pub struct UserRole"), "{code}");
+    // `isGlobal` and the deprecated `is_global`: one field.
+    assert_eq!(code.matches("pub is_global").count(), 1, "{code}");
+    // The nullable oneOf: an Option of a type of its own.
+    assert!(names.iter().any(|n| *n == "GrantValue"), "{names:?}");
 }
 
 #[test]

@@ -181,6 +181,7 @@ pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Normalised {
     out.renamed_operations = ids::fix(openapi, &mut out.rewrites);
     out.hoisted = refs::hoist(openapi, &mut out.rewrites);
     nulls::map(openapi, &mut out.rewrites);
+    nulls::split_nullable_composites(openapi, &mut out.rewrites);
     enums::fix(openapi, &mut out.rewrites, &mut out.opened_enums);
     defaults::fix(openapi, &mut out.rewrites);
     operations(openapi, &mut out);

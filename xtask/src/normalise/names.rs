@@ -232,20 +232,22 @@ fn types(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
         // else the first group; each other group gets one new name.
         let mut groups: Vec<(&str, bool, Vec<&SitePath>)> = Vec::new();
         for site in list {
-            match groups.iter_mut().find(|(text, _, _)| *text == site.text) {
-                Some(group) => {
-                    group.1 |= site.component;
-                    group.2.push(&site.path);
-                }
+            let same =
+                |g: &&mut (&str, bool, Vec<&SitePath>)| g.0 == site.text && !g.1 && !site.component;
+            match groups.iter_mut().find(same) {
+                Some(group) => group.2.push(&site.path),
                 None => groups.push((&site.text, site.component, vec![&site.path])),
             }
         }
-        let keeper = groups.iter().position(|g| g.1).unwrap_or_default();
+        // A component keeps its name; typify emits a second type of that
+        // name even for an equal inline schema, so with a component every
+        // other group is renamed. Without one, the first group keeps it.
+        let keeper = groups.iter().position(|g| g.1);
         let mut n = 2;
         for (i, (_, component, paths)) in groups.iter().enumerate() {
             // Two components of one Rust name are renamed by nobody here:
             // a title does not rename a component.
-            if i == keeper || *component {
+            if Some(i) == keeper || *component || (keeper.is_none() && i == 0) {
                 continue;
             }
             let mut fresh = format!("{name}{n}");
@@ -281,7 +283,28 @@ fn named_kind(s: &Schema) -> bool {
         SchemaKind::Type(Type::String(st)) => !st.enumeration.is_empty(),
         SchemaKind::Type(_) => false,
         SchemaKind::Any(a) => !a.properties.is_empty() || !a.enumeration.is_empty(),
-        _ => true,
+        // One reference, alone or beside null, is that reference's type.
+        SchemaKind::AllOf { all_of: list }
+        | SchemaKind::OneOf { one_of: list }
+        | SchemaKind::AnyOf { any_of: list } => {
+            let refs = list
+                .iter()
+                .filter(|s| matches!(s, ReferenceOr::Reference { .. }))
+                .count();
+            let nulls = list.iter().filter(|s| is_null(s)).count();
+            !(refs == 1 && refs + nulls == list.len())
+        }
+        SchemaKind::Not { .. } => true,
+    }
+}
+
+fn is_null(s: &ReferenceOr<Schema>) -> bool {
+    match s {
+        ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::Any(a),
+            ..
+        }) => a.enumeration == [serde_json::Value::Null],
+        _ => false,
     }
 }
 

@@ -75,3 +75,77 @@ fn is_bare(any: &AnySchema) -> bool {
         && any.items.is_none()
         && any.additional_properties.is_none()
 }
+
+/// A component schema that is `nullable` and composite (`oneOf`, `anyOf`,
+/// `allOf`, `not`): progenitor wraps it as `oneOf: [null, T]`, and typify
+/// names both the `Option` newtype and `T` after the component, emitting
+/// two types of one name (one of them infinitely recursive). `T` moves to
+/// a component of its own (`{Name}Value`) and the component becomes
+/// `oneOf: [{$ref: {Name}Value}, null]`: the same JSON, an `Option` of a
+/// named type.
+pub(super) fn split_nullable_composites(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
+    let Some(components) = openapi.components.as_mut() else {
+        return;
+    };
+    let mut taken: std::collections::BTreeSet<String> = components
+        .schemas
+        .keys()
+        .flat_map(|k| [k.clone(), crate::names::type_name(k)])
+        .collect();
+    let names: Vec<String> = components
+        .schemas
+        .iter()
+        .filter_map(|(name, s)| match s {
+            openapiv3::ReferenceOr::Item(s)
+                if s.schema_data.nullable
+                    && matches!(
+                        s.schema_kind,
+                        SchemaKind::OneOf { .. }
+                            | SchemaKind::AnyOf { .. }
+                            | SchemaKind::AllOf { .. }
+                            | SchemaKind::Not { .. }
+                    ) =>
+            {
+                Some(name.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    for name in names {
+        let value = super::responses::fresh(&mut taken, &format!("{name}Value"));
+        let Some(openapiv3::ReferenceOr::Item(schema)) = components.schemas.get_mut(&name) else {
+            continue;
+        };
+        let mut inner = schema.clone();
+        inner.schema_data.nullable = false;
+        let null = openapiv3::Schema {
+            schema_data: openapiv3::SchemaData::default(),
+            schema_kind: SchemaKind::Any(AnySchema {
+                enumeration: vec![Value::Null],
+                ..AnySchema::default()
+            }),
+        };
+        *schema = openapiv3::Schema {
+            schema_data: openapiv3::SchemaData {
+                description: schema.schema_data.description.clone(),
+                ..openapiv3::SchemaData::default()
+            },
+            schema_kind: SchemaKind::OneOf {
+                one_of: vec![
+                    openapiv3::ReferenceOr::Reference {
+                        reference: format!("#/components/schemas/{value}"),
+                    },
+                    openapiv3::ReferenceOr::Item(null),
+                ],
+            },
+        };
+        components
+            .schemas
+            .insert(value.clone(), openapiv3::ReferenceOr::Item(inner));
+        log.push(Rewrite {
+            rule: Rule::NullType,
+            at: format!("/components/schemas/{}", crate::spec::escape_pointer(&name)),
+            detail: format!("nullable composite split: `{value}` or null"),
+        });
+    }
+}

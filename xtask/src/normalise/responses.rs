@@ -86,7 +86,7 @@ impl Group {
 enum Body {
     None,
     Raw,
-    Json(ReferenceOr<Schema>),
+    Json(Box<ReferenceOr<Schema>>),
 }
 
 /// Rewrites the responses of `op`; see the module docs. `taken` holds the
@@ -236,8 +236,8 @@ pub(super) fn rewrite(
         for (code, body) in &bodies {
             match body {
                 Body::Json(schema) => {
-                    let named = match schema {
-                        ReferenceOr::Reference { .. } => schema.clone(),
+                    let named = match schema.as_ref() {
+                        ReferenceOr::Reference { .. } => schema.as_ref().clone(),
                         ReferenceOr::Item(inline) => {
                             // Same inline schema twice: one name.
                             if let Some((name, _)) =
@@ -367,7 +367,7 @@ fn body_of(r: &Response) -> Body {
     match r.content.iter().next() {
         None => Body::None,
         Some((m, mt)) if m == "application/json" => match &mt.schema {
-            Some(s) => Body::Json(s.clone()),
+            Some(s) => Body::Json(Box::new(s.clone())),
             None => Body::Raw,
         },
         Some(_) => Body::Raw,
@@ -390,8 +390,10 @@ fn describe(bodies: &BTreeMap<StatusCode, Body>) -> String {
             let what = match body {
                 Body::None => "no body".to_string(),
                 Body::Raw => "a non-JSON body".to_string(),
-                Body::Json(ReferenceOr::Reference { reference }) => reference.clone(),
-                Body::Json(ReferenceOr::Item(_)) => "an inline schema".to_string(),
+                Body::Json(schema) => match schema.as_ref() {
+                    ReferenceOr::Reference { reference } => reference.clone(),
+                    ReferenceOr::Item(_) => "an inline schema".to_string(),
+                },
             };
             format!("{code} -> {what}")
         })
