@@ -264,6 +264,13 @@ fn types(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
     for (path, old, new) in renames {
         if let Some(schema) = site_mut(openapi, &path) {
             schema.schema_data.title = Some(new.clone());
+            // typify converts the one member of an `allOf` in place of the
+            // wrapper, with the wrapper's suggested name: title it too.
+            if let SchemaKind::AllOf { all_of } = &mut schema.schema_kind
+                && let [ReferenceOr::Item(member)] = all_of.as_mut_slice()
+            {
+                member.schema_data.title = Some(new.clone());
+            }
             log.push(Rewrite {
                 rule: Rule::Name,
                 at: path.to_string(),
