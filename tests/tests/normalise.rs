@@ -232,6 +232,24 @@ fn operations_are_fixed_or_skipped_alone() {
         Some(&Some("get_user".to_string()))
     );
     assert_eq!(facts.renamed_operations.get("post_users_id"), Some(&None));
+    // Dropped parameters, and the unexploded array sent as one string.
+    let notes: Vec<&str> = facts
+        .rewrites
+        .iter()
+        .filter(|r| r.at.contains("getUser"))
+        .map(|r| r.detail.as_str())
+        .collect();
+    for expected in [
+        "optional parameter `session` dropped",
+        "optional parameter `filter` dropped",
+        "optional parameter `frontendApi` dropped",
+        "query parameter `ids` (an array, `explode: false`) is a comma-separated string",
+    ] {
+        assert!(
+            notes.iter().any(|n| n.starts_with(expected)),
+            "{expected}: {notes:?}"
+        );
+    }
     // The multipart form: a typed JSON body, its fields recorded.
     let form = &facts.forms["putAvatar"];
     let fields: Vec<(&str, bool)> = form

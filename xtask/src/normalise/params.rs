@@ -79,6 +79,31 @@ pub(super) fn rewrite(
             ));
             continue;
         }
+        if let Parameter::Query { parameter_data, .. } = &mut p
+            && parameter_data.explode == Some(false)
+            && is_array(&parameter_data.format, ctx)
+        {
+            // progenitor repeats the name for each element (`a=1&a=2`);
+            // `explode: false` means one comma-separated value (`a=1,2`).
+            // A string the caller joins sends exactly that.
+            let description = format!(
+                "{}{}Comma-separated values (the API reads one `{name}` joined with `,`).",
+                parameter_data.description.clone().unwrap_or_default(),
+                if parameter_data.description.is_some() {
+                    "\n\n"
+                } else {
+                    ""
+                },
+            );
+            parameter_data.description = Some(description);
+            parameter_data.format = ParameterSchemaOrContent::Schema(ReferenceOr::Item(Schema {
+                schema_data: SchemaData::default(),
+                schema_kind: SchemaKind::Type(Type::String(StringType::default())),
+            }));
+            notes.push(format!(
+                "query parameter `{name}` (an array, `explode: false`) is a comma-separated string"
+            ));
+        }
         if let Parameter::Path { parameter_data, .. } = &mut p {
             if !template.contains(&name) {
                 notes.push(format!(
@@ -193,4 +218,15 @@ fn template_names(path: &str) -> BTreeSet<String> {
         rest = &after[end + 1..];
     }
     out
+}
+
+fn is_array(format: &ParameterSchemaOrContent, ctx: &Ctx<'_>) -> bool {
+    let ParameterSchemaOrContent::Schema(schema) = format else {
+        return false;
+    };
+    ctx.schema(schema).is_some_and(|s| match &s.schema_kind {
+        SchemaKind::Type(Type::Array(_)) => true,
+        SchemaKind::Any(a) => a.typ.as_deref() == Some("array") || a.items.is_some(),
+        _ => false,
+    })
 }
