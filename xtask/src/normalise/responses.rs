@@ -167,22 +167,17 @@ pub(super) fn rewrite(
         } else {
             chosen.clone()
         };
-        if is_success && media::essence(&chosen) != "application/json" && !accept.contains(&chosen)
-        {
+        if is_success && !accept.contains(&chosen) {
             accept.push(chosen.clone());
-        }
-        if is_success && media::essence(&chosen) == "application/json" && !accept.is_empty() {
-            // Keep JSON acceptable beside a vendor type.
-            if !accept
-                .iter()
-                .any(|a| media::essence(a) == "application/json")
-            {
-                accept.push(chosen.clone());
-            }
         }
         r.content.insert(key, mt);
     }
-    if !accept.is_empty() {
+    // The success media types as the vendor spells them, when one is not
+    // plain `application/json` (what progenitor sends).
+    if accept
+        .iter()
+        .any(|m| media::essence(m) != "application/json")
+    {
         out.accept = Some(accept.join(", "));
     }
 
