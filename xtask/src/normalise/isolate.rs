@@ -8,6 +8,11 @@
 //! the operations tells whether the culprits are in that half, so `k`
 //! culprits cost about `2 k log2(n)` runs. Every run keeps all components,
 //! so a subset sees the same types as the whole document.
+//!
+//! When the document fails with no operation at all, a component schema is
+//! at fault: [`components`] bisects over the component schemas the same
+//! way, and [`neutralise`] makes a culprit an empty schema (any JSON value,
+//! the same wire), so one bad schema costs a type, not the API.
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
@@ -60,67 +65,137 @@ pub fn isolate(
     if let Err(message) = generate(&keep_only(openapi, &[])) {
         return Isolated::Components(message);
     }
-    let mut culprits = Vec::new();
-    bisect(openapi, &all, &mut generate, &mut culprits);
-    // Interactions across halves that both generated: settle them one by one
-    // on what is left.
-    let rest: Vec<OperationRef> = all
-        .iter()
-        .filter(|op| !culprits.iter().any(|c: &Culprit| &c.operation == *op))
-        .cloned()
+    let mut fails = |keep: &[OperationRef]| generate(&keep_only(openapi, keep)).err();
+    let mut culprits: Vec<Culprit> = find(&all, &mut fails)
+        .into_iter()
+        .map(|(operation, message)| Culprit { operation, message })
         .collect();
-    if generate(&keep_only(openapi, &rest)).is_err() {
-        one_by_one(openapi, &rest, &mut generate, &mut culprits);
-    }
     culprits.sort_by(|a, b| a.operation.cmp(&b.operation));
     Isolated::Operations(culprits)
 }
 
-fn bisect(
-    openapi: &OpenAPI,
-    ops: &[OperationRef],
-    generate: &mut impl FnMut(&OpenAPI) -> Result<(), String>,
-    culprits: &mut Vec<Culprit>,
+/// Bisection over `items`: `fails(subset)` runs the generator with only
+/// `subset` active and returns its failure. Each culprit comes with the
+/// message of the run that convicted it.
+fn bisect<T: Clone>(
+    items: &[T],
+    fails: &mut impl FnMut(&[T]) -> Option<String>,
+    culprits: &mut Vec<(T, String)>,
 ) {
-    let message = match generate(&keep_only(openapi, ops)) {
-        Ok(()) => return,
-        Err(message) => message,
+    let Some(message) = fails(items) else {
+        return;
     };
-    if let [op] = ops {
-        culprits.push(Culprit {
-            operation: op.clone(),
-            message,
-        });
+    if let [one] = items {
+        culprits.push((one.clone(), message));
         return;
     }
-    let (left, right) = ops.split_at(ops.len() / 2);
+    let (left, right) = items.split_at(items.len() / 2);
     let before = culprits.len();
-    bisect(openapi, left, generate, culprits);
-    bisect(openapi, right, generate, culprits);
+    bisect(left, fails, culprits);
+    bisect(right, fails, culprits);
     if culprits.len() == before {
-        one_by_one(openapi, ops, generate, culprits);
+        one_by_one(items, fails, culprits);
     }
 }
 
-/// Adds `ops` one at a time to a growing set that generates; each operation
+/// Adds `items` one at a time to a growing set that generates; each item
 /// whose addition fails is a culprit.
-fn one_by_one(
-    openapi: &OpenAPI,
-    ops: &[OperationRef],
-    generate: &mut impl FnMut(&OpenAPI) -> Result<(), String>,
-    culprits: &mut Vec<Culprit>,
+fn one_by_one<T: Clone>(
+    items: &[T],
+    fails: &mut impl FnMut(&[T]) -> Option<String>,
+    culprits: &mut Vec<(T, String)>,
 ) {
-    let mut good: Vec<OperationRef> = Vec::new();
-    for op in ops {
-        good.push(op.clone());
-        if let Err(message) = generate(&keep_only(openapi, &good)) {
+    let mut good: Vec<T> = Vec::new();
+    for item in items {
+        good.push(item.clone());
+        if let Some(message) = fails(&good) {
             good.pop();
-            culprits.push(Culprit {
-                operation: op.clone(),
-                message,
-            });
+            culprits.push((item.clone(), message));
         }
     }
+}
+
+/// Bisection, then a check that the survivors generate together (two
+/// halves can each generate and not together), settled one by one.
+fn find<T: Clone + PartialEq>(
+    all: &[T],
+    fails: &mut impl FnMut(&[T]) -> Option<String>,
+) -> Vec<(T, String)> {
+    let mut culprits = Vec::new();
+    bisect(all, fails, &mut culprits);
+    let rest: Vec<T> = all
+        .iter()
+        .filter(|x| !culprits.iter().any(|(c, _)| c == *x))
+        .cloned()
+        .collect();
+    if fails(&rest).is_some() {
+        one_by_one(&rest, fails, &mut culprits);
+    }
+    culprits
+}
+
+/// A component schema the generator fails on, and its message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComponentCulprit {
+    /// The component schema's name.
+    pub name: String,
+    /// The generator's message with this schema in place.
+    pub message: String,
+}
+
+/// For a document that fails with no operation at all
+/// ([`Isolated::Components`]): the component schemas without which it
+/// generates. Each run keeps some schemas as they are and replaces the
+/// others with an empty schema (any JSON value), so references still
+/// resolve; operations are left out. Pass each culprit to [`neutralise`]
+/// and generate again.
+pub fn components(
+    openapi: &OpenAPI,
+    mut generate: impl FnMut(&OpenAPI) -> Result<(), String>,
+) -> Vec<ComponentCulprit> {
+    let base = keep_only(openapi, &[]);
+    let names: Vec<String> = base
+        .components
+        .as_ref()
+        .map(|c| c.schemas.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut fails = |keep: &[String]| {
+        let mut doc = base.clone();
+        for name in &names {
+            if !keep.contains(name) {
+                neutralise(&mut doc, name);
+            }
+        }
+        generate(&doc).err()
+    };
+    let mut found: Vec<ComponentCulprit> = find(&names, &mut fails)
+        .into_iter()
+        .map(|(name, message)| ComponentCulprit { name, message })
+        .collect();
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    found
+}
+
+/// Replaces a component schema with an empty schema (any JSON value): the
+/// JSON on the wire is unchanged, only its Rust type becomes
+/// `serde_json::Value`. The description says why.
+pub fn neutralise(openapi: &mut OpenAPI, name: &str) {
+    let Some(slot) = openapi
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut(name))
+    else {
+        return;
+    };
+    *slot = ReferenceOr::Item(openapiv3::Schema {
+        schema_data: openapiv3::SchemaData {
+            description: Some(format!(
+                "`{name}` as the spec defines it cannot be generated: any JSON value."
+            )),
+            ..openapiv3::SchemaData::default()
+        },
+        schema_kind: openapiv3::SchemaKind::Any(openapiv3::AnySchema::default()),
+    });
 }
 
 /// A copy of the document with only `keep`'s operations (every component,
@@ -246,6 +321,47 @@ mod tests {
     fn components_at_fault_are_reported_as_such() {
         let found = isolate(&doc(&["a"]), |_| Err("typify".to_string()));
         assert_eq!(found, Isolated::Components("typify".to_string()));
+    }
+
+    #[test]
+    fn finds_the_component_at_fault() {
+        let mut d = doc(&["a"]);
+        let schemas = &mut d.components.get_or_insert_with(Default::default).schemas;
+        for name in ["Good", "Bad", "Fine"] {
+            schemas.insert(
+                name.to_string(),
+                ReferenceOr::Item(openapiv3::Schema {
+                    schema_data: Default::default(),
+                    schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::Boolean(
+                        Default::default(),
+                    )),
+                }),
+            );
+        }
+        // Fails while `Bad` is still a boolean.
+        let found = components(&d, |doc| {
+            let bad = doc.components.as_ref().and_then(|c| c.schemas.get("Bad"));
+            match bad {
+                Some(ReferenceOr::Item(s))
+                    if matches!(s.schema_kind, openapiv3::SchemaKind::Type(_)) =>
+                {
+                    Err("bad".to_string())
+                }
+                _ => Ok(()),
+            }
+        });
+        assert_eq!(
+            found,
+            [ComponentCulprit {
+                name: "Bad".to_string(),
+                message: "bad".to_string()
+            }]
+        );
+        neutralise(&mut d, "Bad");
+        assert!(matches!(
+            &d.components.as_ref().unwrap().schemas["Bad"],
+            ReferenceOr::Item(s) if matches!(s.schema_kind, openapiv3::SchemaKind::Any(_))
+        ));
     }
 
     #[test]
