@@ -193,6 +193,7 @@ fn schema_constructs_are_rewritten_with_the_same_values() {
     let rules: Vec<xtask::normalise::Rule> = facts.rewrites.iter().map(|r| r.rule).collect();
     assert!(rules.contains(&xtask::normalise::Rule::NullType));
     assert!(rules.contains(&xtask::normalise::Rule::Default));
+    assert!(rules.contains(&xtask::normalise::Rule::ScalarAllOf));
     // `User.role` would be typify's `UserRole`, a component's name.
     assert!(code.contains("pub enum UserRole2"), "{code}");
     assert!(code.contains("pub struct UserRole"), "{code}");

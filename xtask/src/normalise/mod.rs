@@ -12,6 +12,7 @@
 //! | operationIds | [`ids`] | one distinct id per operation | ids are not sent |
 //! | deep references | [`refs`] | named component schemas | same schema |
 //! | `type: null` and unknown types | [`nulls`] | 3.0 spellings | same JSON accepted |
+//! | a scalar type beside `allOf` | [`mixed`] | one of the two | the stricter one |
 //! | colliding enum names | [`enums`] | a plain string | same values |
 //! | defaults that do not fit | [`defaults`] | no default | no value was valid |
 //! | parameters | [`params`] | sendable parameters | optional ones dropped only |
@@ -41,6 +42,7 @@ mod enums;
 mod ids;
 pub mod isolate;
 pub mod media;
+mod mixed;
 mod names;
 mod nulls;
 mod params;
@@ -118,6 +120,8 @@ pub enum Rule {
     DanglingRef,
     /// `type: null` or an unknown type was mapped ([`nulls`]).
     NullType,
+    /// A scalar type beside `allOf` became one of the two ([`mixed`]).
+    ScalarAllOf,
     /// A `default` that does not fit its schema was dropped ([`defaults`]).
     Default,
     /// Duplicate enum values were removed ([`enums`]).
@@ -182,6 +186,7 @@ pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Normalised {
     out.hoisted = refs::hoist(openapi, &mut out.rewrites);
     nulls::map(openapi, &mut out.rewrites);
     nulls::split_nullable_composites(openapi, &mut out.rewrites);
+    mixed::fix(openapi, &mut out.rewrites);
     enums::fix(openapi, &mut out.rewrites, &mut out.opened_enums);
     defaults::fix(openapi, &mut out.rewrites);
     operations(openapi, &mut out);
