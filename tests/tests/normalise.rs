@@ -142,6 +142,21 @@ fn per_status_bodies_become_one_type_the_status_decides() {
         code.contains("ResponseValue < :: std :: option :: Option < types :: Result > >"),
         "{code}"
     );
+    // `429` beside `4XX`: the range decodes both (progenitor sorts a range
+    // as 400, before 429), into the union of both bodies.
+    let openapiv3::ReferenceOr::Item(limits) = &doc.paths.paths["/limits"] else {
+        panic!()
+    };
+    let get = limits.get.as_ref().unwrap();
+    let codes: Vec<String> = get
+        .responses
+        .responses
+        .keys()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(codes, ["200", "4XX"]);
+    assert!(facts.union_arms.iter().all(|a| a.method != "get_limits"));
+    assert!(code.contains("GetLimitsErrorBody"), "{code}");
     // `default` beside a success became 4XX and 5XX.
     let openapiv3::ReferenceOr::Item(item) = &doc.paths.paths["/jobs/{id}"] else {
         panic!()

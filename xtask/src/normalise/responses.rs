@@ -319,7 +319,56 @@ pub(super) fn rewrite(
             );
         }
     }
+    unshadow(responses, &mut out);
     Ok(out)
+}
+
+/// progenitor matches statuses in the order of their value, a range `4XX`
+/// counting as 400, so `4XX` comes before `404` and `429`: their arms are
+/// unreachable (a warning) and the range's decodes them. After the rewrite
+/// above every status of a group has the same body type, so the explicit
+/// codes a range covers are dropped: the range's arm decodes them with that
+/// type. Their union arms go, and so does the range's, since it now decodes
+/// the bodies of several variants (an untagged union tries each).
+fn unshadow(responses: &mut openapiv3::Responses, out: &mut ResponsesOutcome) {
+    let ranges: Vec<u16> = responses
+        .responses
+        .keys()
+        .filter_map(|c| match c {
+            StatusCode::Range(r) => Some(*r),
+            StatusCode::Code(_) => None,
+        })
+        .collect();
+    for range in ranges {
+        let shadowed: Vec<StatusCode> = responses
+            .responses
+            .keys()
+            .filter(|c| matches!(c, StatusCode::Code(n) if n / 100 == range))
+            .cloned()
+            .collect();
+        if shadowed.is_empty() {
+            continue;
+        }
+        let range_code = StatusCode::Range(range);
+        let union_covers = out
+            .union_arms
+            .iter()
+            .any(|a| shadowed.contains(&a.status) || a.status == range_code);
+        for code in &shadowed {
+            responses.responses.shift_remove(code);
+        }
+        out.union_arms
+            .retain(|a| !shadowed.contains(&a.status) && !(union_covers && a.status == range_code));
+        out.bodiless.retain(|b| !shadowed.contains(&b.status));
+        out.notes.push(format!(
+            "{} would be shadowed by {range_code} in progenitor's match (a range sorts as {range}00): decoded by the {range_code} arm",
+            shadowed
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
 }
 
 /// A `default` response beside explicit 2xx ones is what the client gets
