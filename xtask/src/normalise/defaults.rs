@@ -1,4 +1,8 @@
-//! Defaults that do not fit their schema.
+//! Defaults that do not fit their schema, and bounds that bound nothing.
+//!
+//! `minLength: 0` and `minItems: 0` allow every value; typify still emits
+//! the check (`len < 0usize`), which is a compiler warning in every crate
+//! that has one. They are dropped.
 //!
 //! typify checks a schema's `default` against the schema and refuses the
 //! document when it does not fit (`default: "20 - incident_summary"` on an
@@ -18,6 +22,23 @@ pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
         let Node::Schema(schema) = node else {
             return;
         };
+        let vacuous = match &mut schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => s.min_length.take_if(|n| *n == 0).is_some(),
+            SchemaKind::Type(Type::Array(a)) => a.min_items.take_if(|n| *n == 0).is_some(),
+            SchemaKind::Any(a) => {
+                let l = a.min_length.take_if(|n| *n == 0).is_some();
+                let i = a.min_items.take_if(|n| *n == 0).is_some();
+                l || i
+            }
+            _ => false,
+        };
+        if vacuous {
+            log.push(Rewrite {
+                rule: Rule::Default,
+                at: at.pointer(),
+                detail: "a minimum length or count of 0 bounds nothing: dropped".to_string(),
+            });
+        }
         let Some(default) = &schema.schema_data.default else {
             return;
         };

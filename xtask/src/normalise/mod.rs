@@ -14,7 +14,7 @@
 //! | `type: null` and unknown types | [`nulls`] | 3.0 spellings | same JSON accepted |
 //! | a scalar type beside `allOf` | [`mixed`] | one of the two | the stricter one |
 //! | colliding enum names | [`enums`] | a plain string | same values |
-//! | defaults that do not fit | [`defaults`] | no default | no value was valid |
+//! | defaults that do not fit, zero bounds | [`defaults`] | no default, no bound | no value was valid; 0 bounds nothing |
 //! | parameters | [`params`] | sendable parameters | optional ones dropped only |
 //! | request bodies | [`bodies`] | one media type progenitor sends | [`Media::content_type`], [`Form`] |
 //! | responses | [`responses`] | one type per group | [`Media::accept`], [`UnionArm`], [`Bodiless`] |
@@ -122,7 +122,8 @@ pub enum Rule {
     NullType,
     /// A scalar type beside `allOf` became one of the two ([`mixed`]).
     ScalarAllOf,
-    /// A `default` that does not fit its schema was dropped ([`defaults`]).
+    /// A `default` that does not fit its schema, or a bound of 0, was
+    /// dropped ([`defaults`]).
     Default,
     /// Duplicate enum values were removed ([`enums`]).
     EnumNames,
