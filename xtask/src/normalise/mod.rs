@@ -15,7 +15,7 @@
 //! | a scalar type beside `allOf` | [`mixed`] | one of the two | the stricter one |
 //! | colliding enum names | [`enums`] | a plain string | same values |
 //! | defaults that do not fit, zero bounds | [`defaults`] | no default, no bound | no value was valid; 0 bounds nothing |
-//! | parameters | [`params`] | sendable parameters | optional ones dropped only |
+//! | parameters | [`params`] | sendable parameters | only optional ones dropped; unexploded arrays as joined strings |
 //! | request bodies | [`bodies`] | one media type progenitor sends | [`Media::content_type`], [`Form`] |
 //! | responses | [`responses`] | one type per group | [`Media::accept`], [`UnionArm`], [`Bodiless`] |
 //! | colliding Rust names | [`names`] | distinct fields and types | optional duplicates dropped, titles |
@@ -178,7 +178,10 @@ pub struct Normalised {
 }
 
 /// Rewrites `openapi` in place into what progenitor can generate; see the
-/// module docs. `shown` names the document in the rewrites' messages.
+/// module docs. Never fails and never panics: what cannot be rewritten is
+/// a [`Skipped`] operation. `shown` (the document's name) is accepted for
+/// the callers' sake; the record names places by JSON pointer and
+/// operation, which the caller prefixes with the file.
 pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Normalised {
     let _ = shown;
     let mut out = Normalised::default();
