@@ -357,8 +357,10 @@ fn unshadow(responses: &mut openapiv3::Responses, out: &mut ResponsesOutcome) {
         for code in &shadowed {
             responses.responses.shift_remove(code);
         }
-        out.union_arms
-            .retain(|a| !shadowed.contains(&a.status) && !(union_covers && a.status == range_code));
+        let gone = |status: &StatusCode| {
+            shadowed.contains(status) || (union_covers && *status == range_code)
+        };
+        out.union_arms.retain(|a| !gone(&a.status));
         out.bodiless.retain(|b| !shadowed.contains(&b.status));
         out.notes.push(format!(
             "{} would be shadowed by {range_code} in progenitor's match (a range sorts as {range}00): decoded by the {range_code} arm",
