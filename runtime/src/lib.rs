@@ -23,6 +23,7 @@
 //! one, and its behaviour is tested here as ordinary code.
 
 pub mod error;
+pub mod form;
 pub mod operation;
 pub mod path;
 pub mod response;
@@ -31,6 +32,7 @@ mod runtime;
 pub mod text;
 
 pub use error::{ApiError, Details, Error, ErrorKind, ValidationError};
+pub use form::FormField;
 pub use operation::{Documented, Method, Operation};
 pub use retry::RetryPolicy;
 pub use runtime::{DEFAULT_TIMEOUT, Rule, Runtime};

@@ -102,6 +102,9 @@ pub struct Operation {
     pub content_type: Option<&'static str>,
     /// The `Accept` value to send, when it is not the one progenitor sends.
     pub accept: Option<&'static str>,
+    /// For a `multipart/form-data` body (generated as typed JSON): its
+    /// fields; the runtime sends the JSON as that form.
+    pub form: Option<&'static [crate::form::FormField]>,
 }
 
 impl Operation {
@@ -115,6 +118,7 @@ impl Operation {
         documented: &[],
         content_type: None,
         accept: None,
+        form: None,
     };
 
     /// The operation named `id` in `table`, which codegen sorts by id.
@@ -155,6 +159,7 @@ mod tests {
             documented: &[Documented::Code(200), Documented::Range(4)],
             content_type: None,
             accept: None,
+            form: None,
         },
     ];
 

@@ -78,6 +78,23 @@ where
     }
 }
 
+/// A documented success status the spec gives without a body, beside
+/// others with one (the success type is then optional): `T::default()`,
+/// that is `None`, and the body is not read.
+pub fn success_empty<T, E>(
+    _operation: &'static Operation,
+    response: reqwest::Response,
+) -> Result<ResponseValue<T>, ApiError<E>>
+where
+    T: Default,
+{
+    Ok(ResponseValue::new(
+        T::default(),
+        response.status(),
+        response.headers().clone(),
+    ))
+}
+
 /// Decodes a documented success response into one variant of the
 /// operation's success type (for operations whose statuses have different
 /// schemas): the status, not guesswork, picks the variant.

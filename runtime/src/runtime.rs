@@ -133,10 +133,9 @@ impl Runtime {
     /// [`ValidationError`] that the operation's error reports as
     /// [`crate::ErrorKind::Validation`].
     pub fn pre(&self, request: &mut reqwest::Request, operation: &Operation) -> Result<(), String> {
-        for (header, value) in [
-            (CONTENT_TYPE, operation.content_type),
-            (ACCEPT, operation.accept),
-        ] {
+        // A form's Content-Type (with its boundary) is set below.
+        let content_type = operation.content_type.filter(|_| operation.form.is_none());
+        for (header, value) in [(CONTENT_TYPE, content_type), (ACCEPT, operation.accept)] {
             let Some(value) = value else { continue };
             // Content-Type only where there is a body to describe.
             if header == CONTENT_TYPE && request.body().is_none() {
@@ -167,6 +166,22 @@ impl Runtime {
                 .and_then(|bytes| serde_json::from_slice(bytes).ok())
                 .unwrap_or(serde_json::Value::Null);
             (rule.check)(&body).map_err(|e| e.encode())?;
+        }
+        if let Some(fields) = operation.form {
+            let json = request
+                .body()
+                .and_then(reqwest::Body::as_bytes)
+                .map(serde_json::from_slice::<serde_json::Value>);
+            let form = match json {
+                Some(Ok(json)) => crate::form::encode(fields, &json),
+                Some(Err(e)) => Err(format!("the body is not JSON: {e}")),
+                None => Err("the body is a stream, not a form".to_string()),
+            }
+            .map_err(|reason| ValidationError::new("body", reason).encode())?;
+            let content_type = HeaderValue::from_str(&form.content_type)
+                .map_err(|_| ValidationError::new("body", "bad boundary").encode())?;
+            request.headers_mut().insert(CONTENT_TYPE, content_type);
+            *request.body_mut() = Some(form.body.into());
         }
         Ok(())
     }

@@ -3243,6 +3243,7 @@ pub mod operations {
         ],
         content_type: None,
         accept: None,
+        form: None,
     };
     ///`GET /organizations/{organizationId}/audit-logs`
     pub const GET_ORGANIZATION_AUDIT_LOGS: Operation = Operation {
@@ -3252,7 +3253,8 @@ pub mod operations {
         idempotent: true,
         documented: &[Documented::Code(200u16)],
         content_type: None,
-        accept: None,
+        accept: Some("application/octet-stream"),
+        form: None,
     };
     ///`GET /organizations`
     pub const LIST_ORGANIZATIONS: Operation = Operation {
@@ -3269,6 +3271,7 @@ pub mod operations {
         ],
         content_type: None,
         accept: None,
+        form: None,
     };
     ///`POST /organizations/{organizationId}`
     pub const UPDATE_ORGANIZATION: Operation = Operation {
@@ -3286,6 +3289,7 @@ pub mod operations {
         ],
         content_type: None,
         accept: None,
+        form: None,
     };
     /// Every operation, sorted by id.
     pub const ALL: &[Operation] = &[

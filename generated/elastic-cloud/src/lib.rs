@@ -4551,6 +4551,7 @@ pub mod operations {
         ],
         content_type: None,
         accept: None,
+        form: None,
     };
     ///`POST /organizations/{organization_id}/invitations`
     pub const CREATE_ORGANIZATION_INVITATIONS: Operation = Operation {
@@ -4567,6 +4568,7 @@ pub mod operations {
         ],
         content_type: None,
         accept: None,
+        form: None,
     };
     ///`DELETE /organizations/{organization_id}/invitations/{invitation_tokens}`
     pub const DELETE_ORGANIZATION_INVITATIONS: Operation = Operation {
@@ -4581,6 +4583,7 @@ pub mod operations {
         ],
         content_type: None,
         accept: None,
+        form: None,
     };
     ///`DELETE /organizations/{organization_id}/members/{user_ids}`
     pub const DELETE_ORGANIZATION_MEMBERSHIPS: Operation = Operation {
@@ -4591,6 +4594,7 @@ pub mod operations {
         documented: &[Documented::Code(200u16), Documented::Code(404u16)],
         content_type: None,
         accept: None,
+        form: None,
     };
     ///`GET /organizations/{organization_id}`
     pub const GET_ORGANIZATION: Operation = Operation {
@@ -4606,6 +4610,7 @@ pub mod operations {
         ],
         content_type: None,
         accept: None,
+        form: None,
     };
     ///`GET /organizations/invitations/{invitation_token}`
     pub const GET_ORGANIZATION_INVITATION: Operation = Operation {
@@ -4616,6 +4621,7 @@ pub mod operations {
         documented: &[Documented::Code(200u16), Documented::Code(404u16)],
         content_type: None,
         accept: None,
+        form: None,
     };
     ///`GET /organizations/{organization_id}/invitations`
     pub const LIST_ORGANIZATION_INVITATIONS: Operation = Operation {
@@ -4626,6 +4632,7 @@ pub mod operations {
         documented: &[Documented::Code(200u16), Documented::Code(404u16)],
         content_type: None,
         accept: None,
+        form: None,
     };
     ///`GET /organizations/{organization_id}/members`
     pub const LIST_ORGANIZATION_MEMBERS: Operation = Operation {
@@ -4636,6 +4643,7 @@ pub mod operations {
         documented: &[Documented::Code(200u16), Documented::Code(404u16)],
         content_type: None,
         accept: None,
+        form: None,
     };
     ///`GET /organizations`
     pub const LIST_ORGANIZATIONS: Operation = Operation {
@@ -4646,6 +4654,7 @@ pub mod operations {
         documented: &[Documented::Code(200u16), Documented::Code(401u16)],
         content_type: None,
         accept: None,
+        form: None,
     };
     ///`PUT /organizations/{organization_id}`
     pub const UPDATE_ORGANIZATION: Operation = Operation {
@@ -4662,6 +4671,7 @@ pub mod operations {
         ],
         content_type: None,
         accept: None,
+        form: None,
     };
     /// Every operation, sorted by id.
     pub const ALL: &[Operation] = &[

@@ -1,36 +1,58 @@
-//! A spec normalisation pass that runs before progenitor.
+//! The normalisation pass that runs before progenitor.
 //!
-//! progenitor asserts that all success responses of an operation share one
-//! body schema, and all error responses another. Real APIs break that: a
-//! `200` and a `201` with different bodies, a `401` without a body beside a
-//! `404` with one, a `default` response. This pass rewrites such operations,
-//! in memory only (the spec file keeps what the documentation says), into a
-//! shape progenitor accepts without losing information:
+//! progenitor 0.15 (and typify under it) takes a narrow dialect of OpenAPI
+//! 3.0; real vendor specs step outside it in many small ways, and most of
+//! them cost the whole document (a panic or an error while reading it).
+//! This pass rewrites the document, in memory only (the spec file keeps
+//! what the vendor wrote), into that dialect without changing what goes
+//! over the wire. Each rule is one submodule:
 //!
-//! - `default` beside explicit success responses becomes `4XX` and `5XX`
-//!   entries (where those are not given): what `default` means for a client.
-//! - An error response without a body beside ones with a body takes their
-//!   schema; the generated error decoder tolerates the missing body.
-//! - Responses of one group (success or error) with different schemas get a
-//!   synthesised `oneOf` component; [`UnionArm`]s tell the post-processing
-//!   pass which variant each status decodes into, so the status, not
-//!   guesswork, picks the variant.
+//! | rule | module | what progenitor gets | what keeps the wire |
+//! |---|---|---|---|
+//! | operationIds | [`ids`] | one distinct id per operation | ids are not sent |
+//! | deep references | [`refs`] | named component schemas | same schema |
+//! | `type: null` and unknown types | [`nulls`] | 3.0 spellings | same JSON accepted |
+//! | a scalar type beside `allOf` | [`mixed`] | one of the two | the stricter one |
+//! | colliding enum names | [`enums`] | a plain string | same values |
+//! | defaults that do not fit, zero bounds | [`defaults`] | no default, no bound | no value was valid; 0 bounds nothing |
+//! | parameters | [`params`] | sendable parameters | only optional ones dropped; unexploded arrays as joined strings |
+//! | request bodies | [`bodies`] | one media type progenitor sends | [`Media::content_type`], [`Form`] |
+//! | responses | [`responses`] | one type per group | [`Media::accept`], [`UnionArm`], [`Bodiless`] |
+//! | colliding Rust names | [`names`] | distinct fields and types | optional duplicates dropped, titles |
 //!
-//! What cannot be expressed (a success with a body beside a success without
-//! one, or a non-JSON body beside a JSON one) fails with a message that says
-//! exactly that.
+//! Whatever an operation needs that no rule can give, that operation is
+//! removed from the document and listed in [`Normalised::skipped`] with
+//! the reason; the rest of the API generates. Nothing here fails the whole
+//! document or panics.
+//!
+//! What the generated code needs to behave as the vendor documents (the
+//! media types to send, the status that picks a union variant, statuses
+//! without a body, multipart forms) is recorded in [`Normalised`] for the
+//! post-processing and the runtime.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use anyhow::{Result, bail};
-use openapiv3::{
-    MediaType, OpenAPI, ReferenceOr, Response, Schema, SchemaData, SchemaKind, StatusCode,
-};
+use openapiv3::{OpenAPI, Operation, ReferenceOr, Schema, StatusCode};
 
 use crate::spec::{self, OperationRef};
 
+mod bodies;
+mod defaults;
+mod enums;
+mod ids;
+pub mod isolate;
+pub mod media;
+mod mixed;
+mod names;
+mod nulls;
+mod params;
+mod refs;
+mod responses;
 mod shapes;
+mod walk;
 
+pub use bodies::{Form, FormField};
+pub use enums::OpenedEnum;
 pub use shapes::{ResponseBody, check_shapes, response_body};
 
 /// One status of one operation that decodes into one variant of a
@@ -39,315 +61,363 @@ pub use shapes::{ResponseBody, check_shapes, response_body};
 pub struct UnionArm {
     /// progenitor's method name for the operation.
     pub method: String,
-    /// The status (or status class) whose body decodes into the variant.
+    /// The status (or status range, `4XX`) as the spec gives it.
     pub status: StatusCode,
     /// The synthesised union's component name.
     pub union: String,
-    /// The component schema this status's body has (a variant's payload).
+    /// The component schema this status's body has (a variant's payload),
+    /// as a reference: `#/components/schemas/Name`.
     pub schema: String,
 }
 
-/// An operation taken out of the document because progenitor cannot
+/// A status whose response has no body (or one that is not decoded)
+/// although the operation's type for its group has one: the generated
+/// code must not parse a body there. For a success the type is an
+/// `Option` and this status gives `None`; for an error, the error carries
+/// no body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bodiless {
+    /// progenitor's method name for the operation.
+    pub method: String,
+    /// The status (or range) as the spec gives it.
+    pub status: StatusCode,
+}
+
+/// An operation removed from the document because progenitor cannot
 /// generate it, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
-    /// Which operation.
+    /// The operation, as the spec gives it.
     pub operation: OperationRef,
-    /// Why, for the codegen report and the crate docs.
+    /// Why, in a sentence that names what the spec does.
     pub reason: String,
 }
 
-/// The media types an operation uses on the wire, where they are not the
-/// plain `application/json` progenitor sends (the runtime puts them back).
+/// The media types an operation must send, where they are not plain
+/// `application/json`. progenitor is told `application/json` (or
+/// `application/octet-stream`, `text/plain`) so that it generates the
+/// operation; the runtime sets these headers from a table generated from
+/// [`Normalised::media`] (progenitor's `ClientHooks::pre`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Media {
-    /// The request's `Content-Type`.
+    /// The request's `Content-Type` as the vendor documents it
+    /// (`application/vnd.atlas.2023-01-01+json`, `text/csv`,
+    /// `multipart/form-data`...), when it is not what progenitor sends.
     pub content_type: Option<String>,
-    /// The `Accept` value.
+    /// The `Accept` to send: the media types of the success responses
+    /// (comma-separated when several), when they are not `application/json`.
     pub accept: Option<String>,
 }
 
-/// What normalisation changed, for the post-processing pass and for tests.
+/// Which rule made a [`Rewrite`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rule {
+    /// An operationId was added or renamed ([`ids`]).
+    OperationId,
+    /// A deep reference was hoisted to a component schema ([`refs`]).
+    HoistedRef,
+    /// A reference that points at nothing became an empty schema ([`refs`]).
+    DanglingRef,
+    /// `type: null` or an unknown type was mapped ([`nulls`]).
+    NullType,
+    /// A scalar type beside `allOf` became one of the two ([`mixed`]).
+    ScalarAllOf,
+    /// A `default` that does not fit its schema, or a bound of 0, was
+    /// dropped ([`defaults`]).
+    Default,
+    /// Duplicate enum values were removed ([`enums`]).
+    EnumNames,
+    /// An enum with colliding names became a plain string ([`enums`]).
+    OpenedEnum,
+    /// A property or a type name that would collide in Rust ([`names`]).
+    Name,
+    /// A parameter was changed, added or dropped ([`params`]).
+    Parameter,
+    /// A request body was changed ([`bodies`]).
+    RequestBody,
+    /// Responses were changed ([`responses`]).
+    Responses,
+}
+
+/// One change the normalisation made, for reports and the crate docs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rewrite {
+    /// The rule.
+    pub rule: Rule,
+    /// Where: a JSON pointer, a reference, or an operation.
+    pub at: String,
+    /// What it did, in a sentence.
+    pub detail: String,
+}
+
+/// What normalisation changed: for the post-processing, the runtime and
+/// reports.
 #[derive(Clone, Debug, Default)]
 pub struct Normalised {
     /// Status arms that decode into a variant of a synthesised union.
     pub union_arms: Vec<UnionArm>,
     /// Operations removed from the document, with the reason.
     pub skipped: Vec<Skipped>,
-    /// Wire media types by operationId (as in the spec).
+    /// Per operationId (the normalised one: the spec's, except those in
+    /// `renamed_operations`), the media types the runtime must send.
     pub media: BTreeMap<String, Media>,
+    /// Statuses whose body the generated code must not decode.
+    pub bodiless: Vec<Bodiless>,
+    /// Per operationId, multipart bodies generated as a typed JSON object:
+    /// the runtime sends each property as one part of a
+    /// `multipart/form-data` body (its `Content-Type` is in `media`).
+    pub forms: BTreeMap<String, Form>,
+    /// Enums made plain strings because their Rust names collide.
+    pub opened_enums: Vec<OpenedEnum>,
+    /// Deep schema references and the component each now points at.
+    pub hoisted: BTreeMap<String, String>,
+    /// operationIds added or renamed: new id -> the spec's (`None`: none).
+    pub renamed_operations: BTreeMap<String, Option<String>>,
+    /// Every change, in the order made.
+    pub rewrites: Vec<Rewrite>,
 }
 
-/// Rewrites `openapi` in place; see the module docs.
-pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Result<Normalised> {
+/// Rewrites `openapi` in place into what progenitor can generate; see the
+/// module docs. Never fails and never panics: what cannot be rewritten is
+/// a [`Skipped`] operation. `shown` (the document's name) is accepted for
+/// the callers' sake; the record names places by JSON pointer and
+/// operation, which the caller prefixes with the file.
+pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Normalised {
+    let _ = shown;
     let mut out = Normalised::default();
-    let ops: Vec<OperationRef> = spec::operations(openapi)
-        .into_iter()
-        .map(|(op, _)| op)
-        .collect();
-    // Only shared responses are looked up, and this pass never changes them:
-    // one copy for all operations (a copy of all components per operation
-    // made a 1000-operation spec take 22 s here).
-    let shared_responses = openapiv3::Components {
-        responses: openapi
-            .components
-            .as_ref()
-            .map(|c| c.responses.clone())
-            .unwrap_or_default(),
-        ..openapiv3::Components::default()
-    };
-    for op in ops {
-        let mut new_schemas = Vec::new();
-        let Some(operation) = operation_mut(openapi, &op) else {
-            continue;
-        };
-        let method = crate::names::method_name(op.operation_id.as_deref().unwrap_or_default());
-
-        split_default(&mut operation.responses);
-
-        for group in [Group::Success, Group::Error] {
-            let mut bodies: BTreeMap<StatusCode, Body> = BTreeMap::new();
-            for (code, response) in operation.responses.responses.iter() {
-                if group.contains(code) {
-                    bodies.insert(code.clone(), body_of(response, &shared_responses));
-                }
-            }
-            let distinct: Vec<&Body> = dedup(bodies.values());
-            if distinct.len() <= 1 {
-                continue;
-            }
-            let with_schema: Vec<&Body> = distinct
-                .iter()
-                .copied()
-                .filter(|b| matches!(b, Body::Json(_)))
-                .collect();
-            let raw = distinct.iter().any(|b| matches!(b, Body::Raw));
-            let none = distinct.iter().any(|b| matches!(b, Body::None));
-            if raw {
-                bail!(
-                    "{shown}: {op}: its {} responses mix a non-JSON body with other bodies ({}); this is not supported: give them one media type",
-                    group.name(),
-                    describe(&bodies)
-                );
-            }
-            if group == Group::Success && none {
-                bail!(
-                    "{shown}: {op}: its success responses mix a body with no body ({}); this is not supported: progenitor needs one success type",
-                    describe(&bodies)
-                );
-            }
-            // Body-less errors take the (single or synthesised) error schema.
-            let media = match with_schema.as_slice() {
-                [Body::Json(schema)] => json_media(schema),
-                _ => {
-                    let union = format!("{}{}", pascal(&method), group.union_suffix());
-                    let mut variants = Vec::new();
-                    for (pat, body) in &bodies {
-                        let Body::Json(schema) = body else {
-                            continue;
-                        };
-                        if !variants.contains(schema) {
-                            variants.push(schema.clone());
-                        }
-                        out.union_arms.push(UnionArm {
-                            method: method.clone(),
-                            status: pat.clone(),
-                            union: union.clone(),
-                            schema: schema.clone(),
-                        });
-                    }
-                    new_schemas.push((union.clone(), one_of(&variants, &op, group)));
-                    json_media(&format!("#/components/schemas/{union}"))
-                }
-            };
-            for (code, response) in operation.responses.responses.iter_mut() {
-                if !group.contains(code) {
-                    continue;
-                }
-                if let ReferenceOr::Item(r) = response {
-                    r.content.clear();
-                    r.content
-                        .insert("application/json".to_string(), media.clone());
-                } else {
-                    let description = format!("normalised from a shared response ({op})");
-                    let mut r = Response {
-                        description,
-                        ..Response::default()
-                    };
-                    r.content
-                        .insert("application/json".to_string(), media.clone());
-                    *response = ReferenceOr::Item(r);
-                }
-            }
-        }
-        let schemas = &mut openapi
-            .components
-            .get_or_insert_with(Default::default)
-            .schemas;
-        for (name, schema) in new_schemas {
-            if schemas.contains_key(&name) {
-                bail!(
-                    "{shown}: {op}: normalisation needs a schema named `{name}`, which the spec already has"
-                );
-            }
-            schemas.insert(name, ReferenceOr::Item(schema));
-        }
-    }
-    Ok(out)
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Group {
-    Success,
-    Error,
-}
-
-impl Group {
-    fn contains(self, code: &StatusCode) -> bool {
-        let class = match code {
-            StatusCode::Code(c) => c / 100,
-            StatusCode::Range(r) => *r,
-        };
-        match self {
-            Group::Success => class == 2,
-            Group::Error => class == 4 || class == 5,
-        }
-    }
-    fn name(self) -> &'static str {
-        match self {
-            Group::Success => "success",
-            Group::Error => "error",
-        }
-    }
-    fn union_suffix(self) -> &'static str {
-        match self {
-            Group::Success => "Success",
-            Group::Error => "ErrorBody",
-        }
-    }
-}
-
-/// A `default` response beside explicit 2xx ones is what the client gets
-/// for every other status: an error. Spelled as `4XX`/`5XX` ranges,
-/// progenitor decodes it as one.
-fn split_default(responses: &mut openapiv3::Responses) {
-    let has_success = responses
-        .responses
-        .keys()
-        .any(|c| Group::Success.contains(c));
-    if !has_success {
-        return;
-    }
-    let Some(default) = responses.default.take() else {
-        return;
-    };
-    for range in [4, 5] {
-        let code = StatusCode::Range(range);
-        let explicit = responses.responses.keys().any(|c| match c {
-            StatusCode::Code(n) => n / 100 == range,
-            StatusCode::Range(r) => *r == range,
-        });
-        if !explicit {
-            responses.responses.insert(code, default.clone());
-        }
-    }
-}
-
-/// The body of a response as progenitor sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Body {
-    None,
-    Raw,
-    /// JSON, with the component schema reference.
-    Json(String),
-}
-
-fn body_of(response: &ReferenceOr<Response>, shared: &openapiv3::Components) -> Body {
-    match response_body(Some(shared), response) {
-        ResponseBody::None => Body::None,
-        ResponseBody::Named(reference) => Body::Json(reference),
-        // An inline schema has no name to become a variant (progenitor names
-        // it after the operation), so like raw bytes it cannot be merged.
-        ResponseBody::Raw | ResponseBody::Inline | ResponseBody::Unresolved(_) => Body::Raw,
-    }
-}
-
-fn dedup<'a>(bodies: impl Iterator<Item = &'a Body>) -> Vec<&'a Body> {
-    let mut out: Vec<&Body> = Vec::new();
-    for body in bodies {
-        if !out.contains(&body) {
-            out.push(body);
-        }
-    }
+    drop_path_refs(openapi, &mut out);
+    out.renamed_operations = ids::fix(openapi, &mut out.rewrites);
+    out.hoisted = refs::hoist(openapi, &mut out.rewrites);
+    nulls::map(openapi, &mut out.rewrites);
+    nulls::split_nullable_composites(openapi, &mut out.rewrites);
+    mixed::fix(openapi, &mut out.rewrites);
+    enums::fix(openapi, &mut out.rewrites, &mut out.opened_enums);
+    defaults::fix(openapi, &mut out.rewrites);
+    operations(openapi, &mut out);
+    names::fix(openapi, &mut out.rewrites);
+    last_resort(openapi, &mut out);
     out
 }
 
-fn describe(bodies: &BTreeMap<StatusCode, Body>) -> String {
-    bodies
-        .iter()
-        .map(|(pat, body)| {
-            let what = match body {
-                Body::None => "no body".to_string(),
-                Body::Raw => "a non-JSON or inline body".to_string(),
-                Body::Json(r) => r.clone(),
-            };
-            format!("{pat} -> {what}")
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+/// progenitor refuses a document with a path item given as a `$ref`; such
+/// an item's operations cannot be seen without resolving a file it may not
+/// have, so the item goes.
+fn drop_path_refs(openapi: &mut OpenAPI, out: &mut Normalised) {
+    openapi.paths.paths.retain(|path, item| match item {
+        ReferenceOr::Item(_) => true,
+        ReferenceOr::Reference { reference } => {
+            out.skipped.push(Skipped {
+                operation: OperationRef {
+                    method: "*".to_string(),
+                    path: path.clone(),
+                    operation_id: None,
+                },
+                reason: format!(
+                    "the path item is a reference (`{reference}`), which progenitor does not read"
+                ),
+            });
+            false
+        }
+    });
 }
 
-fn one_of(variants: &[String], op: &OperationRef, group: Group) -> Schema {
-    Schema {
-        schema_data: SchemaData {
-            description: Some(format!(
-                "The {} body of {op}: which one depends on the status (see `ResponseValue::status`).",
-                group.name()
-            )),
-            ..SchemaData::default()
-        },
-        schema_kind: SchemaKind::OneOf {
-            one_of: variants
-                .iter()
-                .map(|r| ReferenceOr::Reference {
-                    reference: r.clone(),
-                })
-                .collect(),
-        },
-    }
+/// Read access to the components while operations are rewritten.
+pub(crate) struct Ctx<'a> {
+    components: Option<&'a openapiv3::Components>,
 }
 
-fn json_media(reference: &str) -> MediaType {
-    MediaType {
-        schema: Some(ReferenceOr::Reference {
-            reference: reference.to_string(),
-        }),
-        ..MediaType::default()
-    }
-}
-
-fn pascal(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|part| {
-            let mut chars = part.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect::<String>(),
-                None => String::new(),
+impl<'a> Ctx<'a> {
+    fn lookup<T>(
+        &self,
+        reference: &str,
+        kind: &str,
+        map: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<&'a T> {
+        let components = self.components?;
+        let mut reference = reference;
+        for _ in 0..16 {
+            let name = reference.strip_prefix(&format!("#/components/{kind}/"))?;
+            match map(components).get(name)? {
+                ReferenceOr::Item(item) => return Some(item),
+                ReferenceOr::Reference { reference: next } => reference = next,
             }
+        }
+        None
+    }
+
+    /// A response; a reference to a request body (a slip real specs make)
+    /// gives a response with that body's description and content.
+    pub(crate) fn response(&self, reference: &str) -> Option<openapiv3::Response> {
+        if let Some(r) = self.lookup(reference, "responses", |c| &c.responses) {
+            return Some(r.clone());
+        }
+        let body = self.request_body(reference)?;
+        Some(openapiv3::Response {
+            description: body.description.clone().unwrap_or_default(),
+            content: body.content.clone(),
+            ..openapiv3::Response::default()
         })
-        .collect()
+    }
+
+    pub(crate) fn request_body(&self, reference: &str) -> Option<&'a openapiv3::RequestBody> {
+        self.lookup(reference, "requestBodies", |c| &c.request_bodies)
+    }
+
+    pub(crate) fn parameter(&self, reference: &str) -> Option<&'a openapiv3::Parameter> {
+        self.lookup(reference, "parameters", |c| &c.parameters)
+    }
+
+    /// A schema in place, or the component schema a reference names.
+    pub(crate) fn schema<'s>(&self, schema: &'s ReferenceOr<Schema>) -> Option<&'s Schema>
+    where
+        'a: 's,
+    {
+        match schema {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => {
+                self.lookup(reference, "schemas", |c| &c.schemas)
+            }
+        }
+    }
 }
 
-fn operation_mut<'a>(
-    openapi: &'a mut OpenAPI,
-    op: &OperationRef,
-) -> Option<&'a mut openapiv3::Operation> {
-    let ReferenceOr::Item(item) = openapi.paths.paths.get_mut(&op.path)? else {
-        return None;
+/// What one operation's rewrite gives, merged into [`Normalised`] only when
+/// the whole operation succeeded.
+struct OperationOutcome {
+    media: Media,
+    form: Option<Form>,
+    union_arms: Vec<UnionArm>,
+    bodiless: Vec<Bodiless>,
+    new_schemas: Vec<(String, Schema)>,
+    rewrites: Vec<Rewrite>,
+}
+
+fn operations(openapi: &mut OpenAPI, out: &mut Normalised) {
+    let OpenAPI {
+        paths, components, ..
+    } = openapi;
+    let ctx = Ctx {
+        components: components.as_ref(),
     };
-    spec::operation_slots(item)
+    let mut taken: BTreeSet<String> = ctx
+        .components
+        .map(|c| {
+            c.schemas
+                .keys()
+                .flat_map(|k| [k.clone(), crate::names::type_name(k)])
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut new_schemas: Vec<(String, Schema)> = Vec::new();
+    for (path, item) in paths.paths.iter_mut() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        let shared = std::mem::take(&mut item.parameters);
+        for (method, slot) in spec::operation_slots(item) {
+            let Some(op) = slot.as_mut() else { continue };
+            let at = OperationRef {
+                method: method.to_string(),
+                path: path.clone(),
+                operation_id: op.operation_id.clone(),
+            };
+            match operation(op, &at, &shared, &ctx, &mut taken) {
+                Ok(done) => {
+                    let id = at.operation_id.clone().unwrap_or_default();
+                    if done.media != Media::default() {
+                        out.media.insert(id.clone(), done.media);
+                    }
+                    if let Some(form) = done.form {
+                        out.forms.insert(id, form);
+                    }
+                    out.union_arms.extend(done.union_arms);
+                    out.bodiless.extend(done.bodiless);
+                    new_schemas.extend(done.new_schemas);
+                    out.rewrites.extend(done.rewrites);
+                }
+                Err(reason) => {
+                    *slot = None;
+                    out.skipped.push(Skipped {
+                        operation: at,
+                        reason,
+                    });
+                }
+            }
+        }
+    }
+    let schemas = &mut components.get_or_insert_with(Default::default).schemas;
+    for (name, schema) in new_schemas {
+        schemas.insert(name, ReferenceOr::Item(schema));
+    }
+}
+
+/// Rewrites one operation; `Err` is the reason to skip it.
+fn operation(
+    op: &mut Operation,
+    at: &OperationRef,
+    shared: &[ReferenceOr<openapiv3::Parameter>],
+    ctx: &Ctx<'_>,
+    taken: &mut BTreeSet<String>,
+) -> Result<OperationOutcome, String> {
+    let method = crate::names::method_name(at.operation_id.as_deref().unwrap_or_default());
+    let note = |rule: Rule, detail: String| Rewrite {
+        rule,
+        at: at.to_string(),
+        detail,
+    };
+    let mut rewrites = Vec::new();
+    let param_notes = params::rewrite(op, &at.path, shared, ctx)?;
+    rewrites.extend(param_notes.into_iter().map(|d| note(Rule::Parameter, d)));
+    let body = bodies::rewrite(op, ctx)?;
+    rewrites.extend(body.notes.into_iter().map(|d| note(Rule::RequestBody, d)));
+    let responses = responses::rewrite(op, at, &method, ctx, taken)?;
+    rewrites.extend(
+        responses
+            .notes
+            .into_iter()
+            .map(|d| note(Rule::Responses, d)),
+    );
+    Ok(OperationOutcome {
+        media: Media {
+            content_type: body.content_type,
+            accept: responses.accept,
+        },
+        form: body.form,
+        union_arms: responses.union_arms,
+        bodiless: responses.bodiless,
+        new_schemas: responses.new_schemas,
+        rewrites,
+    })
+}
+
+/// Whatever the rules above left that [`check_shapes`] still refuses is
+/// skipped with its message: a last resort, for shapes no rule knows yet.
+fn last_resort(openapi: &mut OpenAPI, out: &mut Normalised) {
+    let refused: Vec<(OperationRef, String)> = spec::operations(openapi)
         .into_iter()
-        .find(|(method, _)| *method == op.method)
-        .and_then(|(_, slot)| slot.as_mut())
+        .filter_map(|(op, operation)| {
+            shapes::check_operation(openapi, &op, operation)
+                .err()
+                .map(|reason| (op, reason))
+        })
+        .collect();
+    for (op, reason) in refused {
+        remove_operation(openapi, &op);
+        out.skipped.push(Skipped {
+            operation: op,
+            reason,
+        });
+    }
+}
+
+/// Removes one operation from the document (its path item stays).
+pub fn remove_operation(openapi: &mut OpenAPI, op: &OperationRef) {
+    let Some(ReferenceOr::Item(item)) = openapi.paths.paths.get_mut(&op.path) else {
+        return;
+    };
+    for (method, slot) in spec::operation_slots(item) {
+        if method == op.method {
+            *slot = None;
+        }
+    }
 }

@@ -18,7 +18,9 @@ use crate::spec::{OperationRef, operations};
 /// shapes; run on the normalised document (see [`crate::normalise`]).
 pub fn check_shapes(path: &Path, openapi: &OpenAPI) -> Result<()> {
     for (op, operation) in operations(openapi) {
-        check_response_shapes(path, openapi, &op, operation)?;
+        if let Err(reason) = check_operation(openapi, &op, operation) {
+            bail!("{}: {op}: {reason}", path.display());
+        }
     }
     Ok(())
 }
@@ -28,6 +30,9 @@ pub fn check_shapes(path: &Path, openapi: &OpenAPI) -> Result<()> {
 enum BodyShape {
     None,
     Schema(String),
+    /// An inline schema, as its JSON text (to tell equal ones apart from
+    /// different ones).
+    Inline(String),
     Raw,
 }
 
@@ -36,6 +41,7 @@ impl fmt::Display for BodyShape {
         match self {
             BodyShape::None => f.write_str("no body"),
             BodyShape::Schema(s) => f.write_str(s),
+            BodyShape::Inline(_) => f.write_str("an inline schema"),
             BodyShape::Raw => f.write_str("a non-JSON body"),
         }
     }
@@ -44,12 +50,12 @@ impl fmt::Display for BodyShape {
 /// progenitor asserts (`response_types.len() <= 1`) that all success
 /// responses of an operation share one body shape, and all error responses
 /// another; a `default` response counts in both groups.
-fn check_response_shapes(
-    path: &Path,
+/// The reason progenitor would panic on one operation's response shapes.
+pub(super) fn check_operation(
     openapi: &OpenAPI,
-    op: &OperationRef,
+    _op: &OperationRef,
     operation: &openapiv3::Operation,
-) -> Result<()> {
+) -> std::result::Result<(), String> {
     let mut success: BTreeMap<BodyShape, Vec<String>> = BTreeMap::new();
     let mut error: BTreeMap<BodyShape, Vec<String>> = BTreeMap::new();
     let responses = &operation.responses;
@@ -59,7 +65,7 @@ fn check_response_shapes(
         .map(|(code, r)| (code.to_string(), r))
         .chain(responses.default.iter().map(|r| ("default".to_string(), r)));
     for (code, response) in all {
-        let shape = response_shape(openapi, response, &code);
+        let shape = response_shape(openapi, response);
         let is_default = code == "default";
         let class = code.chars().next();
         if is_default || class == Some('2') {
@@ -76,10 +82,9 @@ fn check_response_shapes(
                 .map(|(shape, codes)| format!("{} -> {shape}", codes.join(", ")))
                 .collect::<Vec<_>>()
                 .join("; ");
-            bail!(
-                "{}: {op}: its {kind} responses have different bodies ({detail}); progenitor needs one body schema for all {kind} responses of an operation",
-                path.display()
-            );
+            return Err(format!(
+                "its {kind} responses have different bodies ({detail}); progenitor needs one body schema for all {kind} responses of an operation"
+            ));
         }
     }
     Ok(())
@@ -128,16 +133,27 @@ pub fn response_body(
     }
 }
 
-fn response_shape(
-    openapi: &OpenAPI,
-    response: &ReferenceOr<openapiv3::Response>,
-    code: &str,
-) -> BodyShape {
+fn inline_schema_text(openapi: &OpenAPI, response: &ReferenceOr<openapiv3::Response>) -> String {
+    let response = match response {
+        ReferenceOr::Item(r) => Some(r),
+        ReferenceOr::Reference { reference } => openapi
+            .components
+            .as_ref()
+            .and_then(|c| resolve_response(c, reference)),
+    };
+    response
+        .and_then(|r| r.content.values().next())
+        .and_then(|m| m.schema.as_ref())
+        .and_then(|s| serde_json::to_string(s).ok())
+        .unwrap_or_default()
+}
+
+fn response_shape(openapi: &OpenAPI, response: &ReferenceOr<openapiv3::Response>) -> BodyShape {
     match response_body(openapi.components.as_ref(), response) {
         ResponseBody::None => BodyShape::None,
         ResponseBody::Raw => BodyShape::Raw,
-        // Each inline schema becomes its own Rust type.
-        ResponseBody::Inline => BodyShape::Schema(format!("an inline schema ({code})")),
+        // Equal inline schemas become one Rust type; different ones, two.
+        ResponseBody::Inline => BodyShape::Inline(inline_schema_text(openapi, response)),
         ResponseBody::Named(reference) => BodyShape::Schema(reference),
         ResponseBody::Unresolved(reference) => BodyShape::Schema(format!("unresolved {reference}")),
     }

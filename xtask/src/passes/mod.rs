@@ -192,6 +192,8 @@ pub struct OperationFacts {
     pub accept: Option<String>,
     /// Path parameters whose schema is an array, by their Rust names.
     pub list_path_params: Vec<String>,
+    /// A multipart body's fields `(name, binary)`, when the body is a form.
+    pub form: Option<Vec<(String, bool)>>,
 }
 
 /// The facts of every operation of `openapi`, by progenitor's method name.
@@ -240,6 +242,12 @@ pub fn operation_facts(
                     openapi,
                     path_item.iter().chain(&operation.parameters),
                 ),
+                form: normalised.forms.get(id).map(|form| {
+                    form.fields
+                        .iter()
+                        .map(|f| (f.name.clone(), f.binary))
+                        .collect()
+                }),
             },
         );
     }
@@ -318,7 +326,7 @@ pub fn apply(file: &mut syn::File, openapi: &OpenAPI, normalised: &Normalised) -
             .push("progenitor's output has no `types` module".to_string());
     }
     path_lists::rewrite(file, &facts, &mut report);
-    sends::rewrite(file, &consts, &unions, &mut report);
+    sends::rewrite(file, &consts, &unions, &normalised.bodiless, &mut report);
     deprecate::mark(file, &facts, &openapi.info.title, &mut report);
     wiring::wire(file, &facts, &consts);
     for id in facts.keys() {

@@ -43,6 +43,7 @@ use syn::{Expr, Ident, ImplItemFn, Stmt, Type, parse_quote};
 
 use super::syntax::{self, StatusPattern};
 use super::{Outcome, Pass, Report, UnionVariants};
+use crate::normalise::Bodiless;
 
 /// Rewrites every operation body of `file`, recording one outcome per
 /// operation for [`Pass::Errors`] and [`Pass::ApiVersion`].
@@ -50,11 +51,13 @@ pub fn rewrite(
     file: &mut syn::File,
     consts: &BTreeMap<String, Ident>,
     unions: &UnionVariants,
+    bodiless: &[Bodiless],
     report: &mut Report,
 ) {
     let mut pass = Rewrite {
         consts,
         unions,
+        bodiless,
         report,
     };
     pass.visit_file_mut(file);
@@ -155,6 +158,7 @@ fn retype_stream(output: &mut syn::ReturnType) {
 struct Rewrite<'a> {
     consts: &'a BTreeMap<String, Ident>,
     unions: &'a UnionVariants,
+    bodiless: &'a [Bodiless],
     report: &'a mut Report,
 }
 
@@ -176,7 +180,7 @@ impl VisitMut for Rewrite<'_> {
             None => Outcome::Reported(format!(
                 "`{id}` is not an operation of the spec, so it has no facts to report errors with"
             )),
-            Some(constant) => match plan(f, &id, &response, self.unions) {
+            Some(constant) => match plan(f, &id, &response, self.unions, self.bodiless) {
                 Ok(plan) => {
                     apply(f, constant, &response, plan);
                     Outcome::Transformed
@@ -284,6 +288,9 @@ enum ArmShape {
     /// `Ok(ResponseValue::empty(r))` or `Ok(ResponseValue::stream(r))`:
     /// nothing to decode; kept.
     Raw,
+    /// A typed success arm for a status the spec gives without a body
+    /// (normalisation made the type optional): no body is read.
+    SuccessEmpty,
     /// `ResponseValue::upgrade(r).await`: a protocol upgrade (websocket).
     Upgrade,
     /// `Err(Error::ErrorResponse(ResponseValue::from_response(r).await?))`.
@@ -344,6 +351,7 @@ fn plan(
     id: &str,
     response: &Ident,
     unions: &UnionVariants,
+    bodiless: &[Bodiless],
 ) -> Result<Plan, String> {
     let (ok, err) = result_types(&f.sig.output)
         .ok_or_else(|| "its return type is not `Result<_, Error<_>>`".to_string())?;
@@ -369,6 +377,16 @@ fn plan(
             .iter()
             .find(|((method, code), _)| method == id && covers(code, status))
             .map(|(_, path)| path.clone());
+        // A status the spec gives without a body (beside others with one):
+        // its body is not decoded, whatever progenitor's arm says.
+        let without_body = bodiless
+            .iter()
+            .any(|b| b.method == id && covers(&b.status, status));
+        let shape = match (shape, without_body) {
+            (ArmShape::Success, true) => ArmShape::SuccessEmpty,
+            (ArmShape::ErrorTyped, true) => ArmShape::ErrorUntyped,
+            (shape, _) => shape,
+        };
         arms.push((shape, variant));
     }
     Ok(Plan { ok, err, arms })
@@ -401,6 +419,7 @@ fn apply(f: &mut ImplItemFn, constant: &Ident, response: &Ident, plan: Plan) {
             (ArmShape::Success, Some(v)) => quote!(#rt::success_as(OPERATION, #response, #v).await),
             (ArmShape::Success, None) => quote!(#rt::success(OPERATION, #response).await),
             (ArmShape::Raw, _) => continue,
+            (ArmShape::SuccessEmpty, _) => quote!(#rt::success_empty(OPERATION, #response)),
             (ArmShape::Upgrade, _) => quote! {
                 ResponseValue::upgrade(#response)
                     .await

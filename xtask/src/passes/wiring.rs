@@ -99,6 +99,15 @@ fn constant(id: &str, name: &Ident, fact: &OperationFacts) -> TokenStream {
     };
     let content_type = option(&fact.content_type);
     let accept = option(&fact.accept);
+    let form = match &fact.form {
+        Some(fields) => {
+            let fields = fields.iter().map(|(name, binary)| {
+                quote!(::cloud_orgs_runtime::FormField { name: #name, binary: #binary })
+            });
+            quote!(Some(&[#(#fields),*]))
+        }
+        None => quote!(None),
+    };
     let doc = format!("`{} {}`", fact.method.as_str(), fact.path);
     quote! {
         #[doc = #doc]
@@ -110,6 +119,7 @@ fn constant(id: &str, name: &Ident, fact: &OperationFacts) -> TokenStream {
             documented: &[#(#documented),*],
             content_type: #content_type,
             accept: #accept,
+            form: #form,
         };
     }
 }

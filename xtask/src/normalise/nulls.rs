@@ -1,0 +1,151 @@
+//! `type: null` and other `type` values progenitor does not know.
+//!
+//! progenitor converts a schema whose `type` is not one of OpenAPI 3.0's six
+//! with `todo!("invalid type")`: a panic while it reads the components,
+//! which costs the whole document. Specs write `type: null` (JSON Schema's
+//! null, legal in 3.1 and common in converted specs) and Swagger's
+//! `type: file`. Each gets the 3.0 spelling that accepts the same JSON:
+//!
+//! - `type: null` -> `enum: [null]` with no type, which progenitor reads as
+//!   JSON Schema's null (the Rust unit type);
+//! - `type: file` -> `type: string, format: binary` (bytes, as Swagger meant);
+//! - any other unknown type -> no type: any JSON value.
+
+use openapiv3::{AnySchema, SchemaKind, StringFormat, StringType, Type, VariantOrUnknownOrEmpty};
+use serde_json::Value;
+
+use super::walk::{self, Node};
+use super::{Rewrite, Rule};
+
+const KNOWN: [&str; 6] = ["boolean", "object", "array", "number", "string", "integer"];
+
+/// Maps every unknown `type` of the document; see the module docs.
+pub(super) fn map(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
+    walk::document(openapi, &mut |node, at| {
+        let Node::Schema(schema) = node else {
+            return;
+        };
+        let SchemaKind::Any(any) = &mut schema.schema_kind else {
+            return;
+        };
+        let Some(typ) = any.typ.clone() else {
+            return;
+        };
+        if KNOWN.contains(&typ.as_str()) {
+            return;
+        }
+        let detail = match typ.as_str() {
+            "null" => {
+                any.typ = None;
+                if any.enumeration.is_empty() && is_bare(any) {
+                    any.enumeration = vec![Value::Null];
+                    "`type: null` is now `enum: [null]`".to_string()
+                } else {
+                    "`type: null` beside other keywords: the type is dropped".to_string()
+                }
+            }
+            "file" => {
+                schema.schema_kind = SchemaKind::Type(Type::String(StringType {
+                    format: VariantOrUnknownOrEmpty::Item(StringFormat::Binary),
+                    ..StringType::default()
+                }));
+                "Swagger's `type: file` is now `type: string, format: binary`".to_string()
+            }
+            other => {
+                any.typ = None;
+                format!("unknown `type: {other}` dropped: any JSON value")
+            }
+        };
+        log.push(Rewrite {
+            rule: Rule::NullType,
+            at: at.pointer(),
+            detail,
+        });
+    });
+}
+
+/// No keyword that would make `enum: [null]` mean more than null.
+fn is_bare(any: &AnySchema) -> bool {
+    any.properties.is_empty()
+        && any.required.is_empty()
+        && any.one_of.is_empty()
+        && any.all_of.is_empty()
+        && any.any_of.is_empty()
+        && any.not.is_none()
+        && any.items.is_none()
+        && any.additional_properties.is_none()
+}
+
+/// A component schema that is `nullable` and composite (`oneOf`, `anyOf`,
+/// `allOf`, `not`): progenitor wraps it as `oneOf: [null, T]`, and typify
+/// names both the `Option` newtype and `T` after the component, emitting
+/// two types of one name (one of them infinitely recursive). `T` moves to
+/// a component of its own (`{Name}Value`) and the component becomes
+/// `oneOf: [{$ref: {Name}Value}, null]`: the same JSON, an `Option` of a
+/// named type.
+pub(super) fn split_nullable_composites(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
+    let Some(components) = openapi.components.as_mut() else {
+        return;
+    };
+    let mut taken: std::collections::BTreeSet<String> = components
+        .schemas
+        .keys()
+        .flat_map(|k| [k.clone(), crate::names::type_name(k)])
+        .collect();
+    let names: Vec<String> = components
+        .schemas
+        .iter()
+        .filter_map(|(name, s)| match s {
+            openapiv3::ReferenceOr::Item(s)
+                if s.schema_data.nullable
+                    && matches!(
+                        s.schema_kind,
+                        SchemaKind::OneOf { .. }
+                            | SchemaKind::AnyOf { .. }
+                            | SchemaKind::AllOf { .. }
+                            | SchemaKind::Not { .. }
+                    ) =>
+            {
+                Some(name.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    for name in names {
+        let value = super::responses::fresh(&mut taken, &format!("{name}Value"));
+        let Some(openapiv3::ReferenceOr::Item(schema)) = components.schemas.get_mut(&name) else {
+            continue;
+        };
+        let mut inner = schema.clone();
+        inner.schema_data.nullable = false;
+        let null = openapiv3::Schema {
+            schema_data: openapiv3::SchemaData::default(),
+            schema_kind: SchemaKind::Any(AnySchema {
+                enumeration: vec![Value::Null],
+                ..AnySchema::default()
+            }),
+        };
+        *schema = openapiv3::Schema {
+            schema_data: openapiv3::SchemaData {
+                description: schema.schema_data.description.clone(),
+                ..openapiv3::SchemaData::default()
+            },
+            schema_kind: SchemaKind::OneOf {
+                one_of: vec![
+                    openapiv3::ReferenceOr::Reference {
+                        reference: format!("#/components/schemas/{value}"),
+                    },
+                    openapiv3::ReferenceOr::Item(null),
+                ],
+            },
+        };
+        components
+            .schemas
+            .insert(value.clone(), openapiv3::ReferenceOr::Item(inner));
+        log.push(Rewrite {
+            rule: Rule::NullType,
+            at: format!("/components/schemas/{}", crate::spec::escape_pointer(&name)),
+            detail: format!("nullable composite split: `{value}` or null"),
+        });
+    }
+}

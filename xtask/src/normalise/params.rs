@@ -1,0 +1,232 @@
+//! Parameters progenitor cannot send.
+//!
+//! progenitor sends path parameters in `simple` style, query parameters in
+//! `form` style and headers; it refuses cookies, other styles and
+//! parameters described by `content` (an error for the whole document),
+//! and panics on a path parameter the path does not contain. Each operation
+//! gets its parameters in place (the path item's shared ones merged in, so
+//! one operation can be changed alone), then:
+//!
+//! - a parameter progenitor cannot send that is optional is dropped (the
+//!   request is what the vendor documents when the caller leaves it out);
+//!   a required one skips the operation, with the reason;
+//! - a path parameter not marked `required` is marked (OpenAPI requires it);
+//! - a declared path parameter the path does not contain is dropped (it
+//!   cannot be sent), and a `{name}` of the path with no declaration gets a
+//!   required string parameter.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{
+    Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathStyle, QueryStyle,
+    ReferenceOr, Schema, SchemaData, SchemaKind, StringType, Type,
+};
+
+use super::Ctx;
+
+/// Rewrites the parameters of `op` at `path`, with the path item's shared
+/// `shared` ones merged in; returns notes, or the reason to skip.
+pub(super) fn rewrite(
+    op: &mut Operation,
+    path: &str,
+    shared: &[ReferenceOr<Parameter>],
+    ctx: &Ctx<'_>,
+) -> Result<Vec<String>, String> {
+    let mut notes = Vec::new();
+    let mut params: Vec<Parameter> = Vec::new();
+    for p in op.parameters.iter() {
+        params.push(resolve(p, ctx)?);
+    }
+    for p in shared {
+        let p = resolve(p, ctx)?;
+        // The operation's own parameter of that name wins.
+        if !params.iter().any(|q| same(q, &p)) {
+            params.push(p);
+        }
+    }
+    let template = template_names(path);
+    let mut kept = Vec::new();
+    for mut p in params {
+        let data = p.parameter_data_ref();
+        let name = data.name.clone();
+        let required = data.required;
+        let problem = match &p {
+            Parameter::Cookie { .. } => Some("a cookie parameter".to_string()),
+            _ if matches!(data.format, ParameterSchemaOrContent::Content(_)) => {
+                Some("described by `content`, not `schema`".to_string())
+            }
+            Parameter::Path { style, .. } if !matches!(style, PathStyle::Simple) => {
+                Some(format!("a path parameter in `{style:?}` style"))
+            }
+            Parameter::Query { style, .. } if !matches!(style, QueryStyle::Form) => {
+                Some(format!("a query parameter in `{style:?}` style"))
+            }
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            if required && !matches!(p, Parameter::Path { .. }) {
+                return Err(format!(
+                    "its required parameter `{name}` is {problem}, which progenitor cannot send"
+                ));
+            }
+            if matches!(p, Parameter::Path { .. }) && template.contains(&name) {
+                return Err(format!(
+                    "its path parameter `{name}` is {problem}, which progenitor cannot send"
+                ));
+            }
+            notes.push(format!(
+                "optional parameter `{name}` dropped: {problem}, which progenitor cannot send"
+            ));
+            continue;
+        }
+        if let Parameter::Query { parameter_data, .. } = &mut p
+            && parameter_data.explode == Some(false)
+            && is_array(&parameter_data.format, ctx)
+        {
+            // progenitor repeats the name for each element (`a=1&a=2`);
+            // `explode: false` means one comma-separated value (`a=1,2`).
+            // A string the caller joins sends exactly that.
+            let description = format!(
+                "{}{}Comma-separated values (the API reads one `{name}` joined with `,`).",
+                parameter_data.description.clone().unwrap_or_default(),
+                if parameter_data.description.is_some() {
+                    "\n\n"
+                } else {
+                    ""
+                },
+            );
+            parameter_data.description = Some(description);
+            parameter_data.format = ParameterSchemaOrContent::Schema(ReferenceOr::Item(Schema {
+                schema_data: SchemaData::default(),
+                schema_kind: SchemaKind::Type(Type::String(StringType::default())),
+            }));
+            notes.push(format!(
+                "query parameter `{name}` (an array, `explode: false`) is a comma-separated string"
+            ));
+        }
+        if let Parameter::Path { parameter_data, .. } = &mut p {
+            if !template.contains(&name) {
+                notes.push(format!(
+                    "path parameter `{name}` dropped: the path `{path}` does not contain it"
+                ));
+                continue;
+            }
+            if !parameter_data.required {
+                parameter_data.required = true;
+                notes.push(format!(
+                    "path parameter `{name}` marked required (path parameters always are)"
+                ));
+            }
+        }
+        kept.push(p);
+    }
+    for name in &template {
+        let declared = kept
+            .iter()
+            .any(|p| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == *name);
+        if !declared {
+            notes.push(format!(
+                "path parameter `{name}` is in the path but not declared: added as a string"
+            ));
+            kept.push(Parameter::Path {
+                parameter_data: ParameterData {
+                    name: name.clone(),
+                    description: None,
+                    required: true,
+                    deprecated: None,
+                    format: ParameterSchemaOrContent::Schema(ReferenceOr::Item(Schema {
+                        schema_data: SchemaData::default(),
+                        schema_kind: SchemaKind::Type(Type::String(StringType::default())),
+                    })),
+                    example: None,
+                    examples: Default::default(),
+                    explode: None,
+                    extensions: Default::default(),
+                },
+                style: PathStyle::Simple,
+            });
+        }
+    }
+    // Two parameters with one Rust name would be two fields of one name:
+    // an optional one of the two goes (deprecated first: often an old
+    // spelling kept beside the new one); two required ones skip.
+    let rust = |p: &Parameter| crate::names::method_name(&p.parameter_data_ref().name);
+    let mut rust_names = BTreeSet::new();
+    let mut order: Vec<usize> = (0..kept.len()).collect();
+    order.sort_by_key(|&i| {
+        let d = kept[i].parameter_data_ref();
+        (d.deprecated != Some(true), d.required, i)
+    });
+    let mut drop = BTreeSet::new();
+    for &i in order.iter().rev() {
+        let d = kept[i].parameter_data_ref();
+        if rust_names.insert(rust(&kept[i])) {
+            continue;
+        }
+        if d.required {
+            return Err(format!(
+                "two of its required parameters have the Rust name `{}`; progenitor would generate two fields of one name",
+                rust(&kept[i])
+            ));
+        }
+        notes.push(format!(
+            "optional parameter `{}` dropped: another parameter has its Rust name `{}`",
+            d.name,
+            rust(&kept[i])
+        ));
+        drop.insert(i);
+    }
+    let kept: Vec<Parameter> = kept
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !drop.contains(i))
+        .map(|(_, p)| p)
+        .collect();
+    if op.request_body.is_some() && rust_names.contains("body") {
+        return Err(
+            "it has a parameter named `body` beside a request body; progenitor would generate two of one name"
+                .to_string(),
+        );
+    }
+    op.parameters = kept.into_iter().map(ReferenceOr::Item).collect();
+    Ok(notes)
+}
+
+fn resolve(p: &ReferenceOr<Parameter>, ctx: &Ctx<'_>) -> Result<Parameter, String> {
+    match p {
+        ReferenceOr::Item(p) => Ok(p.clone()),
+        ReferenceOr::Reference { reference } => ctx
+            .parameter(reference)
+            .cloned()
+            .ok_or_else(|| format!("its parameter `{reference}` does not resolve to a parameter")),
+    }
+}
+
+/// progenitor combines shared and own parameters by name alone.
+fn same(a: &Parameter, b: &Parameter) -> bool {
+    a.parameter_data_ref().name == b.parameter_data_ref().name
+}
+
+/// The `{names}` of a path template.
+fn template_names(path: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        out.insert(after[..end].to_string());
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+fn is_array(format: &ParameterSchemaOrContent, ctx: &Ctx<'_>) -> bool {
+    let ParameterSchemaOrContent::Schema(schema) = format else {
+        return false;
+    };
+    ctx.schema(schema).is_some_and(|s| match &s.schema_kind {
+        SchemaKind::Type(Type::Array(_)) => true,
+        SchemaKind::Any(a) => a.typ.as_deref() == Some("array") || a.items.is_some(),
+        _ => false,
+    })
+}
