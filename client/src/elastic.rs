@@ -38,7 +38,7 @@
 //! # }
 //! ```
 
-use cloud_orgs_runtime::{Rule, Runtime, ValidationError};
+use cloud_orgs_runtime::{Rule, RuleRequest, Runtime, ValidationError};
 use serde_json::Value;
 
 pub use elastic_cloud::types;
@@ -63,10 +63,16 @@ impl crate::facade::Api for elastic_cloud::Client {
     const SECRET_VAR: &'static str = API_KEY_VAR;
     const BASE_URL_VAR: &'static str = BASE_URL_VAR;
     const AUTH_SCHEME: &'static str = "ApiKey";
-    const RULES: &'static [Rule] = &[Rule {
-        operation: "update_organization",
-        check: check_organization_request,
-    }];
+    const RULES: &'static [Rule] = &[
+        Rule {
+            operation: "update_organization",
+            check: check_organization_request,
+        },
+        Rule {
+            operation: "delete_organization_memberships",
+            check: check_force_is_explicit,
+        },
+    ];
 
     fn build(base_url: &str, http: reqwest::Client, runtime: Runtime) -> Self {
         elastic_cloud::Client::new_with_client(base_url, http, runtime)
@@ -93,9 +99,24 @@ pub fn check_organization_name(name: &str) -> Result<(), ValidationError> {
 }
 
 /// [`check_organization_name`] on an update's JSON body.
-fn check_organization_request(body: &Value) -> Result<(), ValidationError> {
-    match body.get("name") {
+fn check_organization_request(request: &RuleRequest<'_>) -> Result<(), ValidationError> {
+    match request.body().get("name") {
         Some(Value::String(name)) => check_organization_name(name),
         _ => Ok(()),
     }
+}
+
+/// Removing members says whether it forces the removal: the spec makes
+/// `force` optional (default `false`), and this client refuses to send the
+/// removal without it, so nobody relies on a default by accident. Checked
+/// before sending (a [`Rule`]), so a call without `.force(..)` fails with
+/// [`crate::Error::Validation`] on the field `force` and sends nothing.
+fn check_force_is_explicit(request: &RuleRequest<'_>) -> Result<(), ValidationError> {
+    if request.has_query("force") {
+        return Ok(());
+    }
+    Err(ValidationError::new(
+        "force",
+        "removing members needs an explicit .force(false) or .force(true)",
+    ))
 }

@@ -33,4 +33,4 @@ pub mod text;
 pub use error::{ApiError, Details, Error, ErrorKind, ValidationError};
 pub use operation::{Documented, Method, Operation};
 pub use retry::RetryPolicy;
-pub use runtime::{DEFAULT_TIMEOUT, Rule, Runtime};
+pub use runtime::{DEFAULT_TIMEOUT, Rule, RuleRequest, Runtime};
