@@ -37,9 +37,10 @@
 
 use cloud_orgs_runtime::Runtime;
 
+pub mod audit_log;
 mod pages;
 
-pub use astronomer_platform::{builder, types};
+pub use astronomer_platform::{ByteStream, builder, types};
 pub use pages::{AllOrganizations, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE};
 
 /// The base URL the spec gives.
