@@ -28,13 +28,13 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Rule {
     /// The operation it applies to (progenitor's name, e.g. `update_organization`).
     pub operation: &'static str,
-    /// The check, on the request as it will be sent: its JSON body and its
-    /// query ([`RuleRequest`]).
+    /// The check, on the request as it will be sent: its JSON body, path
+    /// and query ([`RuleRequest`]).
     pub check: fn(&RuleRequest<'_>) -> Result<(), ValidationError>,
 }
 
-/// What a [`Rule`] sees of a request about to be sent: the JSON body and
-/// the query string. Nothing else (no headers, so no secret).
+/// What a [`Rule`] sees of a request about to be sent: the JSON body, the
+/// path and the query string. Nothing else (no headers, so no secret).
 #[derive(Debug)]
 pub struct RuleRequest<'a> {
     url: &'a reqwest::Url,
@@ -69,6 +69,12 @@ impl<'a> RuleRequest<'a> {
             .filter(|(key, _)| key == name)
             .map(|(_, value)| value.into_owned())
             .collect()
+    }
+
+    /// The URL's path as it will be sent (percent-encoded), base URL's
+    /// path included: `/api/v1/organizations/o-1/members/a,b`.
+    pub fn path(&self) -> &str {
+        self.url.path()
     }
 
     /// Whether the query carries the parameter `name` at all.
@@ -435,5 +441,6 @@ mod tests {
         assert_eq!(view.body(), &serde_json::Value::Null);
         assert_eq!(view.query("a"), ["1,2", "3"]);
         assert!(view.has_query("a") && !view.has_query("b"));
+        assert_eq!(view.path(), "/");
     }
 }
