@@ -117,11 +117,11 @@ impl crate::facade::Api for elastic_cloud::Client {
         },
         Rule {
             operation: "delete_organization_memberships",
-            check: check_list_is_not_empty,
+            check: check_user_ids_are_not_empty,
         },
         Rule {
             operation: "delete_organization_invitations",
-            check: check_list_is_not_empty,
+            check: check_invitation_tokens_are_not_empty,
         },
     ];
 
@@ -176,14 +176,20 @@ fn check_force_is_explicit(request: &RuleRequest<'_>) -> Result<(), ValidationEr
 /// `invitation_tokens`); an empty list would send
 /// `DELETE /organizations/{id}/members/`, a different URL than any the spec
 /// defines, so it is refused before sending.
-fn check_list_is_not_empty(request: &RuleRequest<'_>) -> Result<(), ValidationError> {
+fn check_list_is_not_empty(
+    request: &RuleRequest<'_>,
+    field: &'static str,
+) -> Result<(), ValidationError> {
     if request.path().ends_with('/') {
-        let field = if request.path().contains("/members/") {
-            "user_ids"
-        } else {
-            "invitation_tokens"
-        };
         return Err(ValidationError::new(field, "must name at least one"));
     }
     Ok(())
+}
+
+fn check_user_ids_are_not_empty(request: &RuleRequest<'_>) -> Result<(), ValidationError> {
+    check_list_is_not_empty(request, "user_ids")
+}
+
+fn check_invitation_tokens_are_not_empty(request: &RuleRequest<'_>) -> Result<(), ValidationError> {
+    check_list_is_not_empty(request, "invitation_tokens")
 }

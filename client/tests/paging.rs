@@ -288,6 +288,10 @@ async fn a_total_count_that_keeps_growing_stops_at_max_pages_with_an_error() {
         "{error:?}"
     );
     assert!(error.to_string().contains("GET /organizations"), "{error}");
+    assert_eq!(
+        error.details().unwrap().body_excerpt(),
+        Some(r#"{"nextOffset":6,"pagesFetched":3}"#)
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 3, "never more than max_pages");
 }
 

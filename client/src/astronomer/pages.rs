@@ -128,7 +128,10 @@ impl<'a> AllOrganizations<'a> {
                             "totalCount still exceeds offset {} after {} pages: stopped at max_pages",
                             state.next_offset, state.fetched
                         ),
-                        None,
+                        serde_json::json!({
+                            "nextOffset": state.next_offset,
+                            "pagesFetched": state.fetched,
+                        }),
                     ));
                 }
                 let page = query
@@ -144,7 +147,12 @@ impl<'a> AllOrganizations<'a> {
                             "asked for the page at offset {}, got the one at offset {}",
                             state.next_offset, page.offset
                         ),
-                        Some(&page),
+                        serde_json::json!({
+                            "offset": page.offset,
+                            "limit": page.limit,
+                            "totalCount": page.total_count,
+                            "organizations": page.organizations.len(),
+                        }),
                     ));
                 }
                 let held = i64::try_from(page.organizations.len()).unwrap_or(i64::MAX);
@@ -169,18 +177,10 @@ struct State {
 }
 
 /// A page that breaks the paging contract, as the runtime's
-/// [`Error::InvalidResponse`] for `GET /organizations`, with the page's
-/// position (not its Organizations) as the excerpt.
-fn invalid(detail: String, page: Option<&OrganizationsPaginated>) -> Error {
-    let excerpt = page.map_or_else(Vec::new, |page| {
-        serde_json::to_vec(&serde_json::json!({
-            "offset": page.offset,
-            "limit": page.limit,
-            "totalCount": page.total_count,
-            "organizations": page.organizations.len(),
-        }))
-        .unwrap_or_default()
-    });
+/// [`Error::InvalidResponse`] for `GET /organizations`, with where the
+/// listing was (never the Organizations) as the excerpt.
+fn invalid(detail: String, position: serde_json::Value) -> Error {
+    let excerpt = serde_json::to_vec(&position).unwrap_or_default();
     let error = <serde_json::Error as serde::de::Error>::custom(detail);
     let error = astronomer_platform::Error::<()>::InvalidResponsePayload(excerpt.into(), error);
     cloud_orgs_runtime::response::from_progenitor(&LIST_ORGANIZATIONS, error).into()
