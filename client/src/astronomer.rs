@@ -37,7 +37,11 @@
 
 use cloud_orgs_runtime::Runtime;
 
-pub use astronomer_platform::types;
+pub mod audit_log;
+mod pages;
+
+pub use astronomer_platform::{ByteStream, builder, types};
+pub use pages::{AllOrganizations, DEFAULT_MAX_PAGES, DEFAULT_PAGE_SIZE};
 
 /// The base URL the spec gives.
 pub const DEFAULT_BASE_URL: &str = "https://api.astronomer.io/platform/v1beta1";

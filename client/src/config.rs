@@ -9,7 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
 use cloud_orgs_runtime::{Error, RetryPolicy, Runtime};
 
@@ -80,6 +80,20 @@ pub struct Config {
     retry: RetryPolicy,
     user_agent: String,
     allow_http: bool,
+    headers: ExtraHeaders,
+}
+
+/// Headers added to every request ([`Config::header`]). `Debug` shows their
+/// names only: a value may be a credential of a proxy in between.
+#[derive(Clone, Default)]
+struct ExtraHeaders(Vec<(String, String)>);
+
+impl fmt::Debug for ExtraHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, _)| name))
+            .finish()
+    }
 }
 
 impl Config {
@@ -95,6 +109,7 @@ impl Config {
             retry: RetryPolicy::default(),
             user_agent: DEFAULT_USER_AGENT.to_string(),
             allow_http: false,
+            headers: ExtraHeaders::default(),
         }
     }
 
@@ -136,6 +151,18 @@ impl Config {
     /// Replaces the `User-Agent` (say, to add your application's name).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sends this header with every request of every operation: a proxy's
+    /// routing header, a correlation id, or `Prefer: code=404` to make a
+    /// mock server such as Prism answer with a documented error. Added to
+    /// the ones already given (a header named twice is sent twice). Checked
+    /// when the client is built: a name or value a header cannot carry, or
+    /// `Authorization` (the secret's place, see [`Config::new`]), is an
+    /// [`Error::Config`].
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.0.push((name.into(), value.into()));
         self
     }
 
@@ -200,6 +227,23 @@ impl Config {
         })?;
         auth.set_sensitive(true);
         let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers.0 {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("{name:?} is not a valid header name")))?;
+            if name == AUTHORIZATION {
+                return Err(Error::Config(
+                    "the Authorization header carries the secret; pass it to Config::new"
+                        .to_string(),
+                ));
+            }
+            // The error does not contain the value, which is not echoed.
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                Error::Config(format!(
+                    "the value of header {name} is not a valid header value"
+                ))
+            })?;
+            headers.append(name, value);
+        }
         headers.insert(AUTHORIZATION, auth);
         reqwest::Client::builder()
             .default_headers(headers)

@@ -15,7 +15,12 @@
 //!   directly (it derefs to it), each returning an error that `?` turns
 //!   into [`Error`];
 //! - **rules the specs cannot express**, checked before sending (Elastic's
-//!   2–30 character organization names).
+//!   2–30 character organization names, an explicit `force` when removing
+//!   members, no empty list in a path);
+//! - **what using the operations takes besides**: every Astronomer
+//!   Organization as one bounded `Stream` ([`astronomer::AllOrganizations`]),
+//!   and the audit-log download decoded line by line, gzip or not
+//!   ([`astronomer::audit_log`]).
 //!
 //! The runtime retries with exponential backoff and jitter on 408, 429, 502,
 //! 503, 504 and connection failures, for idempotent operations only unless

@@ -132,3 +132,26 @@ fn explicit_settings_are_kept() {
     );
     assert_eq!(cloud_orgs::config::DEFAULT_USER_AGENT, "cloud-orgs/0.1.0");
 }
+
+#[test]
+fn extra_headers_are_checked_when_the_client_is_built() {
+    for (name, value) in [
+        ("Authorization", "Bearer other"),
+        ("authorization", "x"),
+        ("bad name", "x"),
+        ("x-ok", "line\nbreak-hidden-value"),
+    ] {
+        let config = Config::new(SECRET).header(name, value);
+        let error = elastic::Client::new(config).unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{name}: {error:?}");
+        assert!(!error.to_string().contains("hidden-value"), "{error}");
+    }
+    let config = Config::new(SECRET).header("Prefer", "code=404");
+    // Debug names the header, never its value.
+    let debug = format!("{config:?}");
+    assert!(
+        debug.contains("Prefer") && !debug.contains("code=404"),
+        "{debug}"
+    );
+    assert!(astronomer::Client::new(config).is_ok());
+}

@@ -35,4 +35,4 @@ pub use error::{ApiError, Details, Error, ErrorKind, ValidationError};
 pub use form::FormField;
 pub use operation::{Documented, Method, Operation};
 pub use retry::RetryPolicy;
-pub use runtime::{DEFAULT_TIMEOUT, Rule, Runtime};
+pub use runtime::{DEFAULT_TIMEOUT, Rule, RuleRequest, Runtime};

@@ -21,14 +21,66 @@ use crate::retry::{RetryPolicy, retry_after_of};
 /// Deadline of a whole call unless [`Runtime::timeout`] says otherwise.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A check of a request body that the spec cannot express (a rule the
-/// vendor documents only in an error's meaning, say), run before sending.
+/// A check of a request that the spec cannot express (a rule the vendor
+/// documents only in an error's meaning, say, or a parameter the spec makes
+/// optional that callers must nevertheless decide), run before sending.
 #[derive(Clone, Copy, Debug)]
 pub struct Rule {
     /// The operation it applies to (progenitor's name, e.g. `update_organization`).
     pub operation: &'static str,
-    /// The check, on the JSON body as it will be sent.
-    pub check: fn(&serde_json::Value) -> Result<(), ValidationError>,
+    /// The check, on the request as it will be sent: its JSON body, path
+    /// and query ([`RuleRequest`]).
+    pub check: fn(&RuleRequest<'_>) -> Result<(), ValidationError>,
+}
+
+/// What a [`Rule`] sees of a request about to be sent: the JSON body, the
+/// path and the query string. Nothing else (no headers, so no secret).
+#[derive(Debug)]
+pub struct RuleRequest<'a> {
+    url: &'a reqwest::Url,
+    body: serde_json::Value,
+}
+
+impl<'a> RuleRequest<'a> {
+    /// The view of `request` a rule gets.
+    pub fn new(request: &'a reqwest::Request) -> Self {
+        let body = request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .and_then(|bytes| serde_json::from_slice(bytes).ok())
+            .unwrap_or(serde_json::Value::Null);
+        Self {
+            url: request.url(),
+            body,
+        }
+    }
+
+    /// The JSON body as it will be sent; `Null` when there is none (or it
+    /// is not JSON, or it streams).
+    pub fn body(&self) -> &serde_json::Value {
+        &self.body
+    }
+
+    /// The values of the query parameter `name`, decoded, in order (empty
+    /// when it is absent).
+    pub fn query(&self, name: &str) -> Vec<String> {
+        self.url
+            .query_pairs()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+            .collect()
+    }
+
+    /// The URL's path as it will be sent (percent-encoded), base URL's
+    /// path included: `/api/v1/organizations/o-1/members/a,b`.
+    pub fn path(&self) -> &str {
+        self.url.path()
+    }
+
+    /// Whether the query carries the parameter `name` at all.
+    pub fn has_query(&self, name: &str) -> bool {
+        self.url.query_pairs().any(|(key, _)| key == name)
+    }
 }
 
 /// What a generated client does around each request: retry policy, the
@@ -154,18 +206,18 @@ impl Runtime {
                 }
             }
         }
-        let rules = self
+        let mut rules = self
             .inner
             .rules
             .iter()
-            .filter(|r| r.operation == operation.id);
+            .filter(|r| r.operation == operation.id)
+            .peekable();
+        if rules.peek().is_none() {
+            return Ok(());
+        }
+        let view = RuleRequest::new(request);
         for rule in rules {
-            let body = request
-                .body()
-                .and_then(reqwest::Body::as_bytes)
-                .and_then(|bytes| serde_json::from_slice(bytes).ok())
-                .unwrap_or(serde_json::Value::Null);
-            (rule.check)(&body).map_err(|e| e.encode())?;
+            (rule.check)(&view).map_err(|e| e.encode())?;
         }
         if let Some(fields) = operation.form {
             let json = request
@@ -298,4 +350,112 @@ impl Runtime {
 
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operation::Method;
+
+    static DELETE: Operation = Operation {
+        id: "delete_things",
+        method: Method::Delete,
+        path: "/things/{ids}",
+        ..Operation::UNKNOWN
+    };
+    static UPDATE: Operation = Operation {
+        id: "update_thing",
+        method: Method::Put,
+        path: "/things/{id}",
+        ..Operation::UNKNOWN
+    };
+
+    fn needs_force(request: &RuleRequest<'_>) -> Result<(), ValidationError> {
+        match request.query("force").as_slice() {
+            [value] if value == "true" || value == "false" => Ok(()),
+            _ => Err(ValidationError::new("force", "say true or false")),
+        }
+    }
+
+    fn short_name(request: &RuleRequest<'_>) -> Result<(), ValidationError> {
+        match request.body().get("name").and_then(|n| n.as_str()) {
+            Some(name) if name.len() > 3 => Err(ValidationError::new("name", "too long")),
+            _ => Ok(()),
+        }
+    }
+
+    fn runtime() -> Runtime {
+        Runtime::new("test")
+            .rule(Rule {
+                operation: "delete_things",
+                check: needs_force,
+            })
+            .rule(Rule {
+                operation: "update_thing",
+                check: short_name,
+            })
+    }
+
+    fn request(method: reqwest::Method, url: &str, body: Option<&str>) -> reqwest::Request {
+        let mut request = reqwest::Request::new(method, reqwest::Url::parse(url).unwrap());
+        if let Some(body) = body {
+            *request.body_mut() = Some(body.to_string().into());
+        }
+        request
+    }
+
+    #[test]
+    fn a_rule_sees_the_query() {
+        let rt = runtime();
+        let mut absent = request(reqwest::Method::DELETE, "http://h/things/a,b", None);
+        let error = rt.pre(&mut absent, &DELETE).unwrap_err();
+        assert_eq!(
+            ValidationError::decode(&error),
+            Some(ValidationError::new("force", "say true or false"))
+        );
+        for ok in ["force=false", "x=1&force=true"] {
+            let mut present = request(
+                reqwest::Method::DELETE,
+                &format!("http://h/things/a?{ok}"),
+                None,
+            );
+            assert_eq!(rt.pre(&mut present, &DELETE), Ok(()), "{ok}");
+        }
+        let mut twice = request(
+            reqwest::Method::DELETE,
+            "http://h/things/a?force=true&force=false",
+            None,
+        );
+        assert!(rt.pre(&mut twice, &DELETE).is_err());
+    }
+
+    #[test]
+    fn a_rule_sees_the_json_body_and_only_its_operation() {
+        let rt = runtime();
+        let mut long = request(
+            reqwest::Method::PUT,
+            "http://h/things/1",
+            Some(r#"{"name":"long"}"#),
+        );
+        assert!(rt.pre(&mut long, &UPDATE).is_err());
+        let mut short = request(
+            reqwest::Method::PUT,
+            "http://h/things/1",
+            Some(r#"{"name":"ok"}"#),
+        );
+        assert_eq!(rt.pre(&mut short, &UPDATE), Ok(()));
+        // Another operation's rule does not apply; no body reads as Null.
+        let mut other = request(
+            reqwest::Method::DELETE,
+            "http://h/things/1?force=true",
+            Some(r#"{"name":"long"}"#),
+        );
+        assert_eq!(rt.pre(&mut other, &DELETE), Ok(()));
+        let view_request = request(reqwest::Method::GET, "http://h/?a=1%2C2&a=3", None);
+        let view = RuleRequest::new(&view_request);
+        assert_eq!(view.body(), &serde_json::Value::Null);
+        assert_eq!(view.query("a"), ["1,2", "3"]);
+        assert!(view.has_query("a") && !view.has_query("b"));
+        assert_eq!(view.path(), "/");
+    }
 }

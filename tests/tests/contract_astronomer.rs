@@ -8,8 +8,8 @@ mod common;
 
 use astronomer_platform::Client;
 use astronomer_platform::types::{
-    Error as ErrorBody, ManagedDomainStatus, Organization, SubjectType, SupportPlan,
-    UpdateOrganizationRequest, UpdateOrganizationRequestName,
+    Error as ErrorBody, ManagedDomainStatus, Organization, OrganizationsPaginated, SubjectType,
+    SupportPlan, UpdateOrganizationRequest, UpdateOrganizationRequestName,
 };
 use cloud_orgs_runtime::{ApiError, ErrorKind, RetryPolicy, Runtime};
 use common::*;
@@ -244,4 +244,181 @@ async fn a_name_over_the_documented_limit_is_refused_before_sending() {
         error.to_string().contains("longer than 50 characters"),
         "{error}"
     );
+}
+
+// ------------------------------------------------------------------------
+// ListOrganizations, GetOrganization and the audit-log download against
+// what real servers send besides the documentation.
+
+const LIST_TEMPLATE: &str = "GET /organizations";
+
+fn page(organizations: Vec<Value>, total: i64) -> Value {
+    json!({"limit": 10, "offset": 0, "organizations": organizations, "totalCount": total})
+}
+
+async fn list(client: &Client) -> Result<OrganizationsPaginated, ApiError<ErrorBody>> {
+    client
+        .list_organizations()
+        .limit(10)
+        .send()
+        .await
+        .map(|v| v.into_inner())
+}
+
+#[tokio::test]
+async fn a_list_with_no_organizations_and_with_values_the_spec_does_not_list() {
+    let server = answering(
+        "GET",
+        ResponseTemplate::new(200).set_body_json(page(vec![], 0)),
+    )
+    .await;
+    let empty = list(&client(&server)).await.unwrap();
+    assert!(empty.organizations.is_empty());
+    assert_eq!(empty.total_count, 0);
+
+    let mut organization = documented_response();
+    organization["supportPlan"] = json!("ENTERPRISE_V3");
+    organization["productPlans"][0]["astronomerProduct"] = json!("ASTRO_PLUS");
+    organization["managedDomains"] = json!([]);
+    let body = page(vec![organization], 1);
+    let server = answering(
+        "GET",
+        ResponseTemplate::new(200).set_body_json(body.clone()),
+    )
+    .await;
+    let got = list(&client(&server)).await.unwrap();
+    assert_eq!(
+        got.organizations[0].support_plan,
+        SupportPlan::Unknown("ENTERPRISE_V3".into())
+    );
+    assert_eq!(got.organizations[0].managed_domains, Some(vec![]));
+    assert_eq!(serde_json::to_value(&got).unwrap(), body, "nothing is lost");
+}
+
+#[tokio::test]
+async fn a_list_refuses_hostile_bodies_keeping_the_status() {
+    for (name, status, body) in [
+        ("an HTML page", 200, "<html>maintenance</html>"),
+        (
+            "a truncated page",
+            200,
+            r#"{"limit": 10, "offset": 0, "organizations": [{"id""#,
+        ),
+        (
+            "a page without totalCount",
+            200,
+            r#"{"limit": 10, "offset": 0, "organizations": []}"#,
+        ),
+        ("an empty body", 200, ""),
+    ] {
+        let server = answering(
+            "GET",
+            ResponseTemplate::new(status).set_body_raw(body, "application/json"),
+        )
+        .await;
+        let error = list(&client(&server)).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidResponse, "{name}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{name}");
+        assert_error_is_presentable(&error.to_string(), &format!("{error:?}"), LIST_TEMPLATE);
+    }
+    // ListOrganizations documents no 404: a proxy's is undocumented.
+    let server = answering(
+        "GET",
+        ResponseTemplate::new(404).set_body_raw("<html>no route</html>", "text/html"),
+    )
+    .await;
+    let error = list(&client(&server)).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert!(!error.is_documented());
+    assert_eq!(error.body_excerpt(), Some("<html>no route</html>"));
+}
+
+#[tokio::test]
+async fn a_get_sends_its_query_and_refuses_a_truncated_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/organizations/{AWKWARD_ID_ENCODED}")))
+        .and(wiremock::matchers::query_param("isLookUpOnly", "true"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(documented_response()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let get = |client: Client| async move {
+        client
+            .get_organization()
+            .organization_id(AWKWARD_ID)
+            .is_look_up_only(true)
+            .send()
+            .await
+    };
+    let organization = get(client(&server)).await.unwrap().into_inner();
+    assert_eq!(organization.id, "clmaxoarx000008l2c5ayb9pt");
+
+    let text = documented_response().to_string();
+    let server = answering(
+        "GET",
+        ResponseTemplate::new(200).set_body_raw(&text[..text.len() / 2], "application/json"),
+    )
+    .await;
+    let error = get(client(&server)).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidResponse);
+    assert!(error.body_excerpt().unwrap().starts_with('{'));
+}
+
+#[tokio::test]
+async fn the_audit_log_is_bytes_as_sent_and_its_errors_keep_status_and_excerpt() {
+    use futures::TryStreamExt as _;
+    let download = |client: Client| async move {
+        client
+            .get_organization_audit_logs()
+            .organization_id("org-1")
+            .send()
+            .await
+    };
+    // Whatever comes with a 200 is the file, even an HTML page: the
+    // client hands over bytes and never decodes them as one document.
+    let page = "<html>not a log</html>";
+    let server = answering(
+        "GET",
+        ResponseTemplate::new(200).set_body_raw(page, "text/html"),
+    )
+    .await;
+    let bytes: Vec<bytes::Bytes> = download(client(&server))
+        .await
+        .unwrap()
+        .into_inner_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(bytes.concat(), page.as_bytes());
+
+    // No error status is documented: each is undocumented, untyped, with
+    // its status and the start of its body.
+    for (status, body, kind) in [
+        (
+            404,
+            r#"{"message": "no", "requestId": "r", "statusCode": 404}"#,
+            ErrorKind::NotFound,
+        ),
+        (403, "<html>Forbidden</html>", ErrorKind::Forbidden),
+        (500, "", ErrorKind::Server),
+    ] {
+        let server = answering(
+            "GET",
+            ResponseTemplate::new(status).set_body_raw(body, "application/json"),
+        )
+        .await;
+        let Err(error) = download(client(&server)).await else {
+            panic!("{status}: not an error")
+        };
+        assert_eq!(error.kind(), kind, "{status}");
+        assert!(!error.is_documented());
+        assert!(error.body().is_none());
+        assert_eq!(error.body_excerpt(), (!body.is_empty()).then_some(body));
+        assert_error_is_presentable(
+            &error.to_string(),
+            &format!("{error:?}"),
+            "GET /organizations/{organizationId}/audit-logs",
+        );
+    }
 }

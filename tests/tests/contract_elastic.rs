@@ -388,3 +388,256 @@ async fn error_codes_from_the_server_are_bounded_and_stay_on_one_line() {
     );
     assert_error_is_presentable(&error.to_string(), &format!("{error:?}"), TEMPLATE);
 }
+
+// ------------------------------------------------------------------------
+// The other nine operations: one representative of each response shape
+// (list, get, create, delete answering `EmptyResponse`) against what real
+// servers send besides the documentation.
+
+fn membership(user_id: &str) -> Value {
+    json!({
+        "organization_id": "org-1",
+        "user_id": user_id,
+        "member_since": "2024-01-01T00:00:00Z",
+    })
+}
+
+fn invitation(token: &str) -> Value {
+    json!({
+        "token": token,
+        "email": "jane.doe@example.com",
+        "created_at": "2024-01-01T00:00:00Z",
+        "expires_at": "2024-01-04T00:00:00Z",
+        "expired": false,
+        "organization": {"id": "org-1", "name": "Research"},
+    })
+}
+
+/// What real servers answer instead of the documented body.
+fn hostile_bodies() -> [(&'static str, ResponseTemplate); 4] {
+    [
+        (
+            "an HTML page",
+            ResponseTemplate::new(200)
+                .set_body_raw("<html><body>Service Unavailable</body></html>", "text/html"),
+        ),
+        (
+            "a truncated body",
+            ResponseTemplate::new(200)
+                .set_body_raw(r#"{"members": [{"user_id""#, "application/json"),
+        ),
+        (
+            "an empty body",
+            ResponseTemplate::new(200).set_body_raw("", "application/json"),
+        ),
+        (
+            "JSON of another shape",
+            ResponseTemplate::new(200).set_body_json(json!(["not", "an", "object"])),
+        ),
+    ]
+}
+
+async fn list_members(
+    client: &Client,
+) -> Result<elastic_cloud::types::OrganizationMemberships, ApiError<BasicFailedReply>> {
+    client
+        .list_organization_members()
+        .organization_id("org-1")
+        .send()
+        .await
+        .map(|v| v.into_inner())
+}
+
+#[tokio::test]
+async fn a_list_parses_empty_lists_unknown_fields_and_refuses_hostile_bodies() {
+    let server = answering(
+        "GET",
+        ResponseTemplate::new(200).set_body_json(json!({"members": []})),
+    )
+    .await;
+    assert!(
+        list_members(&client(&server))
+            .await
+            .unwrap()
+            .members
+            .is_empty()
+    );
+
+    let mut member = membership("u-1");
+    member["added_later"] = json!({"x": 1});
+    let server = answering(
+        "GET",
+        ResponseTemplate::new(200).set_body_json(json!({"members": [member], "next": "later"})),
+    )
+    .await;
+    let members = list_members(&client(&server)).await.unwrap().members;
+    assert_eq!(members[0].user_id, "u-1");
+    assert_eq!(members[0].role_assignments, None);
+
+    for (name, response) in hostile_bodies() {
+        let server = answering("GET", response).await;
+        let error = list_members(&client(&server)).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidResponse, "{name}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(200), "{name}");
+        assert!(error.detail().is_some(), "{name}");
+        assert_error_is_presentable(
+            &error.to_string(),
+            &format!("{error:?}"),
+            "GET /organizations/{organization_id}/members",
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_get_keeps_an_error_code_the_definition_does_not_list() {
+    let server = answering(
+        "GET",
+        ResponseTemplate::new(404)
+            .insert_header("x-cloud-error-codes", "organization.invitation_gone_forever")
+            .set_body_json(json!({"errors": [{"code": "organization.invitation_gone_forever", "message": "gone"}]})),
+    )
+    .await;
+    let error = client(&server)
+        .get_organization_invitation()
+        .invitation_token("tok/1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert!(error.is_documented());
+    assert_eq!(
+        error.error_codes(),
+        ["organization.invitation_gone_forever"]
+    );
+    assert_eq!(error.body().unwrap().errors[0].message, "gone");
+
+    // The success, with an accepted_at the definition makes optional.
+    let mut body = invitation("tok-1");
+    body["accepted_at"] = json!("2024-01-02T00:00:00Z");
+    let server = answering("GET", ResponseTemplate::new(200).set_body_json(body)).await;
+    let got = client(&server)
+        .get_organization_invitation()
+        .invitation_token("tok-1")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(got.accepted_at.is_some());
+    assert_eq!(got.organization.name, "Research");
+}
+
+#[tokio::test]
+async fn a_create_reads_its_201_and_a_429_is_not_retried() {
+    use elastic_cloud::types::OrganizationInvitationRequest;
+    let create = |client: Client| async move {
+        client
+            .create_organization_invitations()
+            .organization_id("org-1")
+            .body(
+                OrganizationInvitationRequest::builder().emails(vec!["a@example.com".to_string()]),
+            )
+            .send()
+            .await
+    };
+    let server = answering(
+        "POST",
+        ResponseTemplate::new(201).set_body_json(json!({"invitations": [invitation("tok-1")]})),
+    )
+    .await;
+    let created = create(client(&server)).await.unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    assert_eq!(created.into_inner().invitations[0].token, "tok-1");
+
+    // A 201 whose body is a proxy's page: the status is kept.
+    let server = answering(
+        "POST",
+        ResponseTemplate::new(201).set_body_raw("<html>ok</html>", "text/html"),
+    )
+    .await;
+    let error = create(client(&server)).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidResponse);
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(201));
+    assert_eq!(error.body_excerpt(), Some("<html>ok</html>"));
+
+    // Rate limited: documented, with Retry-After; a POST is not retried.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "7")
+                .insert_header("x-cloud-error-codes", "organization.invitation_rate_limit")
+                .set_body_json(json!({"errors": [{"code": "organization.invitation_rate_limit", "message": "slow down"}]})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let retrying = Client::new_with_client(
+        &server.uri(),
+        http_with_auth(&format!("ApiKey {SECRET}")),
+        Runtime::new("test"),
+    );
+    let error = create(retrying).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RateLimited);
+    assert!(error.is_documented());
+    assert_eq!(
+        error.details().retry_after(),
+        Some(std::time::Duration::from_secs(7))
+    );
+    assert_eq!(error.details().attempts(), 1);
+}
+
+#[tokio::test]
+async fn a_delete_answering_an_empty_object_and_what_else_may_come() {
+    let delete = |client: Client| async move {
+        client
+            .delete_organization_memberships()
+            .organization_id("org-1")
+            .user_ids(vec!["u-1".to_string(), "u-2".to_string()])
+            .force(true)
+            .send()
+            .await
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/organizations/org-1/members/u-1,u-2"))
+        .and(wiremock::matchers::query_param("force", "true"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    assert!(delete(client(&server)).await.unwrap().is_empty());
+
+    // Fields the definition does not list are kept in the map.
+    let server = answering(
+        "DELETE",
+        ResponseTemplate::new(200).set_body_json(json!({"deleted": 2})),
+    )
+    .await;
+    assert_eq!(
+        delete(client(&server)).await.unwrap().get("deleted"),
+        Some(&json!(2))
+    );
+
+    // A 200 without the object: the deletion happened (the status says
+    // so), the body is not what the definition promises.
+    for (name, response) in hostile_bodies() {
+        let server = answering("DELETE", response).await;
+        let error = delete(client(&server)).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidResponse, "{name}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(200), "{name}");
+    }
+
+    // The documented 404, with the code the definition lists first.
+    let server = answering(
+        "DELETE",
+        ResponseTemplate::new(404)
+            .insert_header("x-cloud-error-codes", "user.not_found")
+            .set_body_raw("<html>not found</html>", "text/html"),
+    )
+    .await;
+    let error = delete(client(&server)).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert_eq!(error.error_codes(), ["user.not_found"]);
+    assert!(error.body().is_none());
+    assert_eq!(error.body_excerpt(), Some("<html>not found</html>"));
+}
