@@ -310,11 +310,7 @@ fn our_own_specs_are_left_alone() {
             .map(|(id, m)| (id, m.content_type.as_deref(), m.accept.as_deref()))
             .collect();
         let expected: Vec<(&String, Option<&str>, Option<&str>)> = match api.name {
-            "astronomer-platform" => vec![(
-                &AUDIT_LOGS,
-                None,
-                Some("application/octet-stream"),
-            )],
+            "astronomer-platform" => vec![(&AUDIT_LOGS, None, Some("application/octet-stream"))],
             _ => Vec::new(),
         };
         assert_eq!(media, expected, "{}", api.name);

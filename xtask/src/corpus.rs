@@ -33,6 +33,20 @@ pub struct Args {
     /// List the documents and exit.
     #[arg(long)]
     pub list: bool,
+    /// Internal: run one stage for `--only` and print its result as JSON
+    /// (the parent runs each stage in a process of its own, so that its
+    /// peak memory is its own).
+    #[arg(long, hide = true, requires = "only")]
+    pub stage: Option<Stage>,
+}
+
+/// A measured stage of one document, run in a child process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Stage {
+    /// Our pipeline (`codegen --spec .. --out ..`).
+    Codegen,
+    /// Raw progenitor on the document as published.
+    Raw,
 }
 
 /// One document of the corpus.
@@ -117,6 +131,15 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     };
     let out = root.join("target/corpus");
     let target = root.join("target/corpus-target");
+    if let (Some(stage), [doc]) = (args.stage, docs.as_slice()) {
+        let spec = corpus.join(doc.file);
+        let json = match stage {
+            Stage::Codegen => serde_json::to_string(&codegen(&spec, &out.join(doc.name)))?,
+            Stage::Raw => serde_json::to_string(&raw_progenitor(&spec))?,
+        };
+        println!("{json}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut rows = Vec::new();
     for doc in docs {
         eprintln!("corpus: {} ({})", doc.name, doc.file);
@@ -153,7 +176,7 @@ pub struct Row {
     build: Option<Build>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Generated {
     operations: usize,
     skipped: Vec<(String, String)>,
@@ -163,10 +186,11 @@ struct Generated {
     peak_mib: Option<u64>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Raw {
     outcome: String,
     seconds: f64,
+    peak_mib: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -208,8 +232,25 @@ impl Row {
 }
 
 fn measure(spec: &Path, out: &Path, target: &Path, doc: &Document, build: bool) -> Result<Row> {
-    let codegen = codegen(spec, out);
-    let raw = raw_progenitor(spec);
+    let _ = spec;
+    // A stage whose process dies (a stack overflow, say) is a result too.
+    let codegen = match in_child::<Result<Generated, String>>(doc, Stage::Codegen, out) {
+        Ok((codegen, peak)) => codegen.map(|g| Generated {
+            peak_mib: peak,
+            ..g
+        }),
+        Err(e) => Err(format!("{e:#}")),
+    };
+    let raw = match in_child::<Raw>(doc, Stage::Raw, out) {
+        Ok((raw, peak)) => Raw {
+            peak_mib: peak,
+            ..raw
+        },
+        Err(e) => Raw {
+            outcome: format!("crashes ({})", first_line(&format!("{e:#}"))),
+            ..Raw::default()
+        },
+    };
     let build = match (&codegen, build) {
         (Ok(_), true) => Some(cargo_check(out, target)?),
         _ => None,
@@ -222,10 +263,40 @@ fn measure(spec: &Path, out: &Path, target: &Path, doc: &Document, build: bool) 
     })
 }
 
-/// `cargo xtask codegen --spec .. --out ..`, in this process (the peak is
-/// measured from a reset of the process's high-water mark).
+/// Runs `stage` of `doc` in a child process (this binary, `corpus --only
+/// NAME --stage ..`), under GNU time for its peak RSS; its JSON result.
+fn in_child<T: serde::de::DeserializeOwned>(
+    doc: &Document,
+    stage: Stage,
+    out: &Path,
+) -> Result<(T, Option<u64>)> {
+    let exe = std::env::current_exe().context("cannot find this program")?;
+    std::fs::create_dir_all(out.parent().unwrap_or(out))?;
+    let name = match stage {
+        Stage::Codegen => "codegen",
+        Stage::Raw => "raw",
+    };
+    let rss = out.with_extension(format!("{name}.maxrss"));
+    let output = timed(&exe, &rss)
+        .args(["corpus", "--only", doc.name, "--stage", name])
+        .output()
+        .context("cannot run the stage")?;
+    if !output.status.success() {
+        bail!(
+            "{}: the {name} stage failed: {}",
+            doc.name,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().last().unwrap_or_default();
+    let value = serde_json::from_str(line)
+        .with_context(|| format!("{}: the {name} stage printed {line:?}", doc.name))?;
+    Ok((value, read_rss(&rss)))
+}
+
+/// `cargo xtask codegen --spec .. --out ..` (in the stage's own process).
 fn codegen(spec: &Path, out: &Path) -> Result<Generated, String> {
-    reset_peak_rss();
     let started = Instant::now();
     let generated = crate::codegen::one_off(spec, out).map_err(|e| format!("{e:#}"))?;
     crate::files::write(out, &generated.files).map_err(|e| format!("{e:#}"))?;
@@ -246,14 +317,8 @@ fn codegen(spec: &Path, out: &Path) -> Result<Generated, String> {
         unhandled: generated.unhandled.len(),
         lines,
         seconds,
-        peak_mib: crate::bench::measure::peak_rss_kib().map(|kib| kib / 1024),
+        peak_mib: None,
     })
-}
-
-/// Resets this process's peak RSS (`VmHWM`) to its current RSS (Linux's
-/// `clear_refs` value 5), so the next reading is the peak of what follows.
-fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 /// Raw progenitor on the document as it is: `openapiv3` parse, then
@@ -267,6 +332,7 @@ fn raw_progenitor(spec: &Path) -> Raw {
     Raw {
         outcome,
         seconds: started.elapsed().as_secs_f64(),
+        peak_mib: None,
     }
 }
 
@@ -305,6 +371,18 @@ fn raw_attempt(spec: &Path) -> Result<(), String> {
 }
 
 fn cargo_check(crate_dir: &Path, target: &Path) -> Result<Build> {
+    // A cold check of this crate (its dependencies stay built): what a user
+    // pays after each regeneration.
+    let manifest = crate_dir.join("Cargo.toml");
+    let package = crate_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let _ = Command::new(crate::bench::cargo())
+        .args(["clean", "--quiet", "-p", &package, "--manifest-path"])
+        .arg(&manifest)
+        .env("CARGO_TARGET_DIR", target)
+        .status();
     let rss = crate_dir.with_extension("check.maxrss");
     let mut cmd = timed(Path::new(&crate::bench::cargo()), &rss);
     cmd.arg("check")
@@ -373,12 +451,13 @@ fn render(rows: &[Row], built: bool) -> String {
          target/corpus/<name>`, then `cargo check` of that crate (one shared target \
          directory, dependencies built by the first). Raw progenitor is \
          `generate_tokens` + syn + prettyplease on the document as published. \
-         Peak memory is GNU time's maximum RSS of the process (for `cargo check`, \
-         of its biggest child, rustc)."
+         Codegen and raw progenitor each run in a process of their own; peak \
+         memory is GNU time's maximum RSS of that process (for `cargo check`, \
+         of its biggest child, rustc). Times are wall-clock on the 2-core machine."
     );
     let _ = writeln!(
         out,
-        "\n| document | operations | skipped | generated lines | codegen s | codegen peak MiB | raw progenitor | raw s | cargo check s | check peak MiB | errors | warnings |\n|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"
+        "\n| document | operations | skipped | generated lines | codegen s | codegen peak MiB | raw progenitor | raw s | raw peak MiB | cargo check s | check peak MiB | errors | warnings |\n|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"
     );
     for row in rows {
         let mib = |m: Option<u64>| m.map_or("–".to_string(), |m| m.to_string());
@@ -396,7 +475,7 @@ fn render(rows: &[Row], built: bool) -> String {
                 };
                 let _ = writeln!(
                     out,
-                    "| `{}` | {} of {} | {} | {} | {:.1} | {} | {} | {:.1} | {check} | {check_mib} | {errors} | {warnings} |",
+                    "| `{}` | {} of {} | {} | {} | {:.1} | {} | {} | {:.1} | {} | {check} | {check_mib} | {errors} | {warnings} |",
                     row.file,
                     g.operations - g.skipped.len(),
                     g.operations,
@@ -406,16 +485,18 @@ fn render(rows: &[Row], built: bool) -> String {
                     mib(g.peak_mib),
                     cell(&row.raw.outcome),
                     row.raw.seconds,
+                    mib(row.raw.peak_mib),
                 );
             }
             Err(e) => {
                 let _ = writeln!(
                     out,
-                    "| `{}` | refused: {} | | | | | {} | {:.1} | | | | |",
+                    "| `{}` | refused: {} | | | | | {} | {:.1} | {} | | | | |",
                     row.file,
                     cell(&first_line(e)),
                     cell(&row.raw.outcome),
-                    row.raw.seconds
+                    row.raw.seconds,
+                    mib(row.raw.peak_mib)
                 );
             }
         }

@@ -443,6 +443,16 @@ fn apply(f: &mut ImplItemFn, constant: &Ident, response: &Ident, plan: Plan) {
         };
         *arm.body = parse_quote!(#body);
     }
+    // progenitor writes the `default` response's arm `_ => ..` and, when
+    // `default` is not the last response it lists, its own catch-all after
+    // it: an unreachable arm, and a compiler warning in the user's build.
+    if let Some(first_wild) = status_match
+        .arms
+        .iter()
+        .position(|arm| matches!(arm.pat, syn::Pat::Wild(_)))
+    {
+        status_match.arms.truncate(first_wild + 1);
+    }
     let prelude = std::mem::take(&mut f.block.stmts);
     f.sig.output = parse_quote!(-> Result<#ok, ::cloud_orgs_runtime::ApiError<#err>>);
     f.block = parse_quote!({
