@@ -66,6 +66,9 @@ fn every_document_generates_operation_by_operation() {
                 continue;
             }
         };
+        if code.strategy != xtask::pipeline::Strategy::Items {
+            problems.push(format!("{}: not processed item by item", doc.name));
+        }
         let total = code.operations;
         let kept = code.generated();
         if kept * 100 < total * 99 {
@@ -167,4 +170,59 @@ fn diff_works_on_two_versions_of_oxides_spec() {
         "the removed method is in the Rust API diff: {rust:?}"
     );
     assert_eq!(api.bump, xtask::diff::Bump::Major, "{rust:?}");
+}
+
+/// The item-by-item, every-core way of parsing, post-processing and
+/// formatting gives exactly what the whole file in one piece gives, on our
+/// two specs and on Oxide's.
+#[test]
+fn items_on_every_core_match_the_whole_file() {
+    use xtask::pipeline::{Strategy, generate_with};
+    let root = workspace_tests::root();
+    let mut specs: Vec<(String, xtask::spec::Spec)> = xtask::catalogue::APIS
+        .iter()
+        .map(|api| {
+            (
+                api.name.to_string(),
+                xtask::spec::load(&root, api.spec).unwrap(),
+            )
+        })
+        .collect();
+    if let Some(dir) = corpus() {
+        let rel = dir.join("oxide.json").to_string_lossy().to_string();
+        let spec = xtask::lint::load(Path::new(""), &rel, Profile::Vendor).unwrap();
+        specs.push(("oxide".to_string(), spec));
+    }
+    for (name, spec) in &specs {
+        let by_items =
+            generate_with(spec, &Settings::DEFAULT, Strategy::Items, &mut |_, _| {}).unwrap();
+        let whole = generate_with(
+            spec,
+            &Settings::DEFAULT,
+            Strategy::WholeFile,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(by_items.strategy, Strategy::Items, "{name}: fell back");
+        assert!(by_items.text == whole.text, "{name}: the two ways differ");
+        assert_eq!(by_items.types, whole.types, "{name}");
+        assert_eq!(
+            by_items
+                .dependencies
+                .iter()
+                .map(|d| d.name)
+                .collect::<Vec<_>>(),
+            whole
+                .dependencies
+                .iter()
+                .map(|d| d.name)
+                .collect::<Vec<_>>(),
+            "{name}"
+        );
+        assert_eq!(
+            by_items.passes.unhandled(),
+            whole.passes.unhandled(),
+            "{name}"
+        );
+    }
 }

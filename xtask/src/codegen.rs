@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 
 use crate::catalogue::{self, Api};
 use crate::files::{GeneratedFile, Stale, WriteStatus};
@@ -276,10 +276,20 @@ fn generate_with(
     crate_dir: &str,
 ) -> Result<Generated> {
     let started = Instant::now();
-    // One read of the document, shared by the lint and the pipeline. The
-    // lint runs first: it reports every mistake with its line (under the
-    // API's profile), where generation would stop at the first one.
-    let (report, spec) = crate::lint::load_and_lint(root, api.spec, api.profile);
+    // One read of the document, shared by the lint and the pipeline.
+    let spec = crate::lint::load(root, api.spec, api.profile)
+        .map_err(|report| anyhow!("{} cannot be read:\n{}", api.spec, report.error_lines()))?;
+    // The lint (under the API's profile) decides whether the document may
+    // be generated, and reports every mistake with its line where
+    // generation would stop at the first one. It only reads the document,
+    // so it runs beside the pipeline, on the other core, and its verdict
+    // comes first.
+    let (report, code) = std::thread::scope(|scope| {
+        let lint = scope.spawn(|| crate::lint::lint_errors(&spec, api.profile));
+        let code = spec::check(&spec).and_then(|()| pipeline::generate(&spec, &api.settings));
+        (lint.join(), code)
+    });
+    let report = report.map_err(|_| anyhow!("{}: the lint panicked", api.spec))?;
     if report.errors() > 0 {
         bail!(
             "{} does not pass `cargo xtask lint`:\n{}",
@@ -287,10 +297,7 @@ fn generate_with(
             report.error_lines()
         );
     }
-    // An unreadable document always has errors; this is belt and braces.
-    let spec = spec.with_context(|| format!("{}: cannot be read", api.spec))?;
-    spec::check(&spec)?;
-    let code = pipeline::generate(&spec, &api.settings)?;
+    let code = code?;
     let lib = render::lib(api, &spec, &code);
     let manifest = render::manifest(api, &spec, &code, deps);
     let file = |name: &str| match crate_dir {
@@ -317,26 +324,9 @@ fn generate_with(
             .map(|(id, pass, reason)| (id.to_string(), pass.to_string(), reason.to_string()))
             .collect(),
         skipped: code.skipped,
-        types: count_types(&code.file),
+        types: code.types,
         elapsed: started.elapsed(),
     })
-}
-
-/// Structs and enums in the generated `types` module (builders excluded).
-fn count_types(file: &syn::File) -> usize {
-    file.items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
-            _ => None,
-        })
-        .map(|(_, items)| {
-            items
-                .iter()
-                .filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
-                .count()
-        })
-        .unwrap_or(0)
 }
 
 /// The catalogue entries named on the command line (all when none are).

@@ -344,8 +344,8 @@ pub fn compare_api(
     let new_code = crate::pipeline::generate(new, settings)
         .with_context(|| format!("{name}: generating the new version"))?;
     let rust = rust::compare(
-        &surface::extract(&old_code.file),
-        &surface::extract(&new_code.file),
+        &surface::extract(&syn::parse_file(&old_code.text).context("the old version's code")?),
+        &surface::extract(&syn::parse_file(&new_code.text).context("the new version's code")?),
     );
     let bump = rust::bump(&rust);
     Ok(ApiReport {

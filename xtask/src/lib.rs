@@ -14,6 +14,7 @@ pub mod bench;
 pub mod catalogue;
 pub mod codegen;
 pub mod corpus;
+pub mod deps;
 pub mod diff;
 pub mod files;
 pub mod lint;

@@ -247,6 +247,15 @@ pub fn lint_file(root: &Path, rel: &str, profile: Profile) -> Report {
 /// are the `ref-local` error), so only its own text is read; a vendor's
 /// document is read with every file it refers to.
 pub fn load_and_lint(root: &Path, rel: &str, profile: Profile) -> (Report, Option<Spec>) {
+    match load(root, rel, profile) {
+        Ok(spec) => (lint_spec(&spec, profile), Some(spec)),
+        Err(report) => (report, None),
+    }
+}
+
+/// Reads the spec at `root/rel` the way `profile` reads it; when it cannot
+/// be read, the report that says why (every reason, at its line).
+pub fn load(root: &Path, rel: &str, profile: Profile) -> Result<Spec, Report> {
     let read = match profile {
         Profile::Vendor => spec::read(root, rel),
         Profile::Transcribed => match std::fs::read(root.join(rel)) {
@@ -261,10 +270,7 @@ pub fn load_and_lint(root: &Path, rel: &str, profile: Profile) -> (Report, Optio
             .into()),
         },
     };
-    match read {
-        Ok(spec) => (lint_spec(&spec, profile), Some(spec)),
-        Err(e) => (unreadable(rel, profile, &e), None),
-    }
+    read.map_err(|e| unreadable(rel, profile, &e))
 }
 
 /// Lints spec text as a transcribed spec; `path` is only used in findings.
@@ -280,9 +286,21 @@ pub fn lint_source(path: &Path, bytes: &[u8]) -> Report {
 
 /// Lints a spec already read (no second parse) with `profile`.
 pub fn lint_spec(spec: &Spec, profile: Profile) -> Report {
+    run_lint(spec, profile, false)
+}
+
+/// [`lint_spec`] keeping only the errors: what codegen needs to decide.
+/// Warnings are not even located (finding a vendor's line for each of
+/// thousands of warnings is most of the lint's cost).
+pub fn lint_errors(spec: &Spec, profile: Profile) -> Report {
+    run_lint(spec, profile, true)
+}
+
+fn run_lint(spec: &Spec, profile: Profile, errors_only: bool) -> Report {
     let mut lint = Lint {
         spec,
         profile,
+        errors_only,
         findings: Vec::new(),
     };
     lint.check();
@@ -365,6 +383,8 @@ fn sort(findings: &mut Vec<Finding>) {
 pub(crate) struct Lint<'a> {
     spec: &'a Spec,
     profile: Profile,
+    /// Drop warnings as they are found.
+    errors_only: bool,
     findings: Vec<Finding>,
 }
 
@@ -372,6 +392,9 @@ impl Lint<'_> {
     /// Adds a finding of `rule` about the value at `pointer` of the
     /// converted document, with the severity the profile gives the rule.
     pub(crate) fn report(&mut self, rule: Rule, pointer: &str, message: String) {
+        if self.errors_only && rule.severity(self.profile) != Severity::Error {
+            return;
+        }
         let at = self.spec.locate(pointer);
         self.findings.push(Finding {
             file: at.file,

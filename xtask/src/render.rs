@@ -4,8 +4,6 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use syn::visit::Visit;
-
 use crate::catalogue::Api;
 use crate::pipeline::Code;
 use crate::spec::{self, Spec};
@@ -146,7 +144,7 @@ pub fn manifest(api: &Api, spec: &Spec, code: &Code, deps: Dependencies<'_>) -> 
         }
     }
     let _ = writeln!(out, "\n[dependencies]");
-    for dep in crates_used(&code.file) {
+    for dep in &code.dependencies {
         match deps {
             Dependencies::Workspace => {
                 let _ = writeln!(out, "{}.workspace = true", dep.name);
@@ -171,117 +169,6 @@ pub fn manifest(api: &Api, spec: &Spec, code: &Code, deps: Dependencies<'_>) -> 
         let _ = writeln!(out, "\n[workspace]");
     }
     out
-}
-
-/// A crate generated code may use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Dependency {
-    /// The package name.
-    pub name: &'static str,
-    /// How code names it.
-    ident: &'static str,
-    /// Its line outside the workspace (the same as the workspace's).
-    standalone: &'static str,
-}
-
-/// Every crate progenitor, typify and our passes may name, and the
-/// versions the workspace pins (`[workspace.dependencies]` must agree).
-const DEPENDENCIES: &[Dependency] = &[
-    Dependency {
-        name: "base64",
-        ident: "base64",
-        standalone: "\"0.22\"",
-    },
-    Dependency {
-        name: "bytes",
-        ident: "bytes",
-        standalone: "\"1\"",
-    },
-    Dependency {
-        name: "chrono",
-        ident: "chrono",
-        standalone: "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\", \"clock\"] }",
-    },
-    Dependency {
-        name: "cloud-orgs-runtime",
-        ident: "cloud_orgs_runtime",
-        standalone: "",
-    },
-    Dependency {
-        name: "futures",
-        ident: "futures",
-        standalone: "\"0.3\"",
-    },
-    Dependency {
-        name: "progenitor-client",
-        ident: "progenitor_client",
-        standalone: "\"0.15\"",
-    },
-    Dependency {
-        name: "rand",
-        ident: "rand",
-        standalone: "\"0.9\"",
-    },
-    Dependency {
-        name: "regress",
-        ident: "regress",
-        standalone: "\"0.10\"",
-    },
-    Dependency {
-        name: "reqwest",
-        ident: "reqwest",
-        standalone: "{ version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"rustls\"] }",
-    },
-    Dependency {
-        name: "serde",
-        ident: "serde",
-        standalone: "{ version = \"1\", features = [\"derive\"] }",
-    },
-    Dependency {
-        name: "serde_json",
-        ident: "serde_json",
-        standalone: "\"1\"",
-    },
-    Dependency {
-        name: "uuid",
-        ident: "uuid",
-        standalone: "{ version = \"1\", features = [\"serde\"] }",
-    },
-];
-
-/// The crates `file` names: the first segment of every path, where it is
-/// one of [`DEPENDENCIES`]. progenitor-client, reqwest, serde, serde_json
-/// and the runtime are always used.
-pub fn crates_used(file: &syn::File) -> Vec<Dependency> {
-    struct Paths(BTreeSet<String>);
-    impl<'ast> Visit<'ast> for Paths {
-        fn visit_path(&mut self, path: &'ast syn::Path) {
-            if let Some(first) = path.segments.first() {
-                self.0.insert(first.ident.to_string());
-            }
-            syn::visit::visit_path(self, path);
-        }
-        fn visit_use_tree(&mut self, tree: &'ast syn::UseTree) {
-            if let syn::UseTree::Path(p) = tree {
-                self.0.insert(p.ident.to_string());
-            }
-            syn::visit::visit_use_tree(self, tree);
-        }
-    }
-    let mut paths = Paths(BTreeSet::new());
-    paths.visit_file(file);
-    let always = [
-        "progenitor_client",
-        "reqwest",
-        "serde",
-        "serde_json",
-        "cloud_orgs_runtime",
-    ];
-    DEPENDENCIES
-        .iter()
-        .filter(|d| always.contains(&d.ident) || paths.0.contains(d.ident))
-        .copied()
-        .collect()
 }
 
 fn toml_text(text: &str) -> String {

@@ -7,47 +7,55 @@ use syn::{Item, parse_quote};
 
 use super::{OperationFacts, Outcome, Pass, Report, syntax};
 
-/// Marks the methods; records one outcome per deprecated operation.
+/// Marks the methods of `item` (when it is `impl Client`); records the
+/// operations marked (see [`unmarked`] for the others).
 pub fn mark(
-    file: &mut syn::File,
+    item: &mut Item,
     facts: &BTreeMap<String, OperationFacts>,
     title: &str,
     report: &mut Report,
 ) {
-    let mut marked = Vec::new();
-    for item in file.items.iter_mut() {
-        let Item::Impl(imp) = item else { continue };
-        let is_client =
-            imp.trait_.is_none() && syntax::type_ident(&imp.self_ty).is_some_and(|i| i == "Client");
-        if !is_client {
-            continue;
-        }
-        for member in imp.items.iter_mut() {
-            let syn::ImplItem::Fn(f) = member else {
-                continue;
-            };
-            let id = f.sig.ident.to_string();
-            let Some(fact) = facts.get(&id).filter(|f| f.deprecated) else {
-                continue;
-            };
-            let mut note = format!(
-                "the {title} marks `{} {}` as deprecated: it may be removed in a later version of the API",
-                fact.method.as_str(),
-                fact.path
-            );
-            if let Some(url) = &fact.docs {
-                note.push_str(&format!(" (see {url})"));
-            }
-            f.attrs.push(parse_quote!(#[deprecated(note = #note)]));
-            marked.push(id);
-        }
+    let Item::Impl(imp) = item else { return };
+    let is_client =
+        imp.trait_.is_none() && syntax::type_ident(&imp.self_ty).is_some_and(|i| i == "Client");
+    if !is_client {
+        return;
     }
-    for (id, _) in facts.iter().filter(|(_, f)| f.deprecated) {
-        let outcome = if marked.contains(id) {
-            Outcome::Transformed
-        } else {
-            Outcome::Reported("no `Client` method of that name".to_string())
+    for member in imp.items.iter_mut() {
+        let syn::ImplItem::Fn(f) = member else {
+            continue;
         };
-        report.record(id, Pass::Deprecate, outcome);
+        let id = f.sig.ident.to_string();
+        let Some(fact) = facts.get(&id).filter(|f| f.deprecated) else {
+            continue;
+        };
+        let mut note = format!(
+            "the {title} marks `{} {}` as deprecated: it may be removed in a later version of the API",
+            fact.method.as_str(),
+            fact.path
+        );
+        if let Some(url) = &fact.docs {
+            note.push_str(&format!(" (see {url})"));
+        }
+        f.attrs.push(parse_quote!(#[deprecated(note = #note)]));
+        report.record(&id, Pass::Deprecate, Outcome::Transformed);
+    }
+}
+
+/// Once every item is done: each deprecated operation without a marked
+/// method is reported.
+pub fn unmarked(facts: &BTreeMap<String, OperationFacts>, report: &mut Report) {
+    for (id, _) in facts.iter().filter(|(_, f)| f.deprecated) {
+        if !report
+            .operations
+            .get(id)
+            .is_some_and(|p| p.contains_key(&Pass::Deprecate))
+        {
+            report.record(
+                id,
+                Pass::Deprecate,
+                Outcome::Reported("no `Client` method of that name".to_string()),
+            );
+        }
     }
 }

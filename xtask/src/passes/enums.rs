@@ -18,55 +18,53 @@ use syn::{Fields, Ident, Item, parse_quote};
 
 use super::syntax;
 
-/// Opens every plain string enum of `types`; returns their names, each
-/// with the name of its catch-all variant: `Unknown`, unless the vendor
-/// already has a value that typify named so (`"UNKNOWN"`), then the first
-/// free of `UnknownValue`, `UnknownValue2`, ...
-pub fn open(types: &mut [Item]) -> BTreeMap<String, Ident> {
-    let mut opened = BTreeMap::new();
-    for item in types.iter_mut() {
-        let Item::Enum(e) = item else { continue };
-        let is_string_enum = !e.variants.is_empty()
-            && e.variants.iter().all(|v| {
-                matches!(v.fields, Fields::Unit) && syntax::has_serde_key(&v.attrs, "rename")
-            });
-        if !is_string_enum || !syntax::derives_trait(&e.attrs, "Deserialize") {
-            continue;
-        }
-        // `Unknown(String)` is not `Copy`.
-        syntax::remove_derive(&mut e.attrs, "Copy");
-        let taken = |name: &str| e.variants.iter().any(|v| v.ident == name);
-        let name = std::iter::once("Unknown".to_string())
-            .chain((1..).map(|n| match n {
-                1 => "UnknownValue".to_string(),
-                n => format!("UnknownValue{n}"),
-            }))
-            .find(|name| !taken(name))
-            .unwrap_or_default();
-        let name = format_ident!("{}", name);
-        e.variants.push(parse_quote! {
-            /// A value this client does not know: the vendor added it after
-            /// the spec was written. Kept exactly as received, and sent back
-            /// as is.
-            #[serde(untagged)]
-            #name(::std::string::String)
-        });
-        opened.insert(e.ident.to_string(), name);
+/// Opens `item` when it is a plain string enum; returns its name and the
+/// name of its catch-all variant: `Unknown`, unless the vendor already has
+/// a value that typify named so (`"UNKNOWN"`), then the first free of
+/// `UnknownValue`, `UnknownValue2`, ...
+pub fn open(item: &mut Item) -> Option<(String, String)> {
+    let Item::Enum(e) = item else { return None };
+    let is_string_enum = !e.variants.is_empty()
+        && e.variants
+            .iter()
+            .all(|v| matches!(v.fields, Fields::Unit) && syntax::has_serde_key(&v.attrs, "rename"));
+    if !is_string_enum || !syntax::derives_trait(&e.attrs, "Deserialize") {
+        return None;
     }
-    // typify's `Display` for these enums matches every variant: teach it the
-    // new one. (`FromStr` keeps rejecting unknown strings on purpose.)
-    for item in types.iter_mut() {
-        let Item::Impl(imp) = item else { continue };
-        let is_display = imp
-            .trait_
-            .as_ref()
-            .is_some_and(|(path, _)| syntax::path_ends_with(path, &["Display"]));
-        let variant = syntax::type_ident(&imp.self_ty).and_then(|i| opened.get(&i.to_string()));
-        if let (true, Some(variant)) = (is_display, variant) {
-            AddUnknownArm(variant.clone()).visit_item_impl_mut(imp);
-        }
+    // `Unknown(String)` is not `Copy`.
+    syntax::remove_derive(&mut e.attrs, "Copy");
+    let taken = |name: &str| e.variants.iter().any(|v| v.ident == name);
+    let name = std::iter::once("Unknown".to_string())
+        .chain((1..).map(|n| match n {
+            1 => "UnknownValue".to_string(),
+            n => format!("UnknownValue{n}"),
+        }))
+        .find(|name| !taken(name))
+        .unwrap_or_default();
+    let variant = format_ident!("{}", name);
+    e.variants.push(parse_quote! {
+        /// A value this client does not know: the vendor added it after
+        /// the spec was written. Kept exactly as received, and sent back
+        /// as is.
+        #[serde(untagged)]
+        #variant(::std::string::String)
+    });
+    Some((e.ident.to_string(), name))
+}
+
+/// typify's `Display` for an opened enum matches every variant: teach it
+/// the new one. (`FromStr` keeps rejecting unknown strings on purpose.)
+/// `opened` maps enum names to their catch-all variant.
+pub fn display(item: &mut Item, opened: &BTreeMap<String, String>) {
+    let Item::Impl(imp) = item else { return };
+    let is_display = imp
+        .trait_
+        .as_ref()
+        .is_some_and(|(path, _)| syntax::path_ends_with(path, &["Display"]));
+    let variant = syntax::type_ident(&imp.self_ty).and_then(|i| opened.get(&i.to_string()));
+    if let (true, Some(variant)) = (is_display, variant) {
+        AddUnknownArm(format_ident!("{}", variant)).visit_item_impl_mut(imp);
     }
-    opened
 }
 
 struct AddUnknownArm(Ident);
@@ -82,6 +80,8 @@ impl VisitMut for AddUnknownArm {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use quote::ToTokens as _;
     use syn::parse_quote;
 
@@ -106,7 +106,11 @@ mod tests {
                 Unknown,
             }
         };
-        let opened = super::open(&mut file.items);
+        let opened: BTreeMap<String, String> =
+            file.items.iter_mut().filter_map(super::open).collect();
+        for item in file.items.iter_mut() {
+            super::display(item, &opened);
+        }
         assert_eq!(opened.keys().collect::<Vec<_>>(), ["Plan", "State"]);
         assert_eq!(opened["State"], "UnknownValue");
         assert_eq!(opened["Plan"], "Unknown");

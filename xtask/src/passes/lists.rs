@@ -17,23 +17,20 @@ use super::syntax::{self, SerdeArg};
 const VEC_IS_EMPTY: &str = "::std::vec::Vec::is_empty";
 const OPTION_IS_NONE: &str = "::std::option::Option::is_none";
 
-/// Rewrites every such field of `types` and its builder; returns
-/// `(struct, field)` of every field changed.
-pub fn make_clearable(types: &mut [Item]) -> BTreeSet<(String, String)> {
-    let changed = fields(types);
-    builders(types, &changed);
-    let mut literals = Literals { changed: &changed };
-    for item in types.iter_mut() {
-        literals.visit_item_mut(item);
-    }
-    changed
+/// The `(struct, field)` pairs made `Option<Vec<_>>`, for the builders
+/// and the `defaults` module.
+pub type Changed = BTreeSet<(String, String)>;
+
+/// In an item of typify's `defaults` module, which builds default values
+/// with struct literals (`transit_ips: vec![]`): a list literal for a field
+/// that is now an `Option` becomes `Some(..)`, keeping the value typify
+/// meant.
+pub fn defaults(item: &mut Item, changed: &Changed) {
+    Literals { changed }.visit_item_mut(item);
 }
 
-/// typify's `defaults` module builds default values with struct literals
-/// (`transit_ips: vec![]`): a list literal for a field that is now an
-/// `Option` becomes `Some(..)`, keeping the value typify meant.
 struct Literals<'a> {
-    changed: &'a BTreeSet<(String, String)>,
+    changed: &'a Changed,
 }
 
 impl VisitMut for Literals<'_> {
@@ -63,12 +60,16 @@ fn is_list_literal(expr: &syn::Expr) -> bool {
     }
 }
 
-fn fields(types: &mut [Item]) -> BTreeSet<(String, String)> {
-    let mut changed = BTreeSet::new();
-    for item in types.iter_mut() {
-        let Item::Struct(s) = item else { continue };
+/// Rewrites such fields of `item` (a struct of `types`); returns
+/// `(struct, field)` of every field changed.
+pub fn fields(item: &mut Item) -> Changed {
+    let mut changed = Changed::new();
+    {
+        let Item::Struct(s) = item else {
+            return changed;
+        };
         let Fields::Named(named) = &mut s.fields else {
-            continue;
+            return changed;
         };
         for field in named.named.iter_mut() {
             let mut rewrote = false;
@@ -102,16 +103,14 @@ fn fields(types: &mut [Item]) -> BTreeSet<(String, String)> {
     changed
 }
 
-/// The builder field and its setter's `TryInto` bound get the same `Option`.
-fn builders(types: &mut [Item], changed: &BTreeSet<(String, String)>) {
-    let Some(builder) = syntax::module_items(types, "builder") else {
-        return;
-    };
-    for item in builder.iter_mut() {
+/// In an item of typify's `types::builder`: the builder field and its
+/// setter's `TryInto` bound get the same `Option`.
+pub fn builder(item: &mut Item, changed: &Changed) {
+    {
         match item {
             Item::Struct(s) => {
                 let Fields::Named(named) = &mut s.fields else {
-                    continue;
+                    return;
                 };
                 for field in named.named.iter_mut() {
                     let Some(name) = &field.ident else { continue };
@@ -123,7 +122,7 @@ fn builders(types: &mut [Item], changed: &BTreeSet<(String, String)>) {
             Item::Impl(imp) if imp.trait_.is_none() => {
                 let Some(self_name) = syntax::type_ident(&imp.self_ty).map(ToString::to_string)
                 else {
-                    continue;
+                    return;
                 };
                 for member in imp.items.iter_mut() {
                     let syn::ImplItem::Fn(f) = member else {
@@ -187,7 +186,7 @@ mod tests {
                 pub name: ::std::string::String,
             }
         };
-        let changed = super::make_clearable(&mut file.items);
+        let changed: super::Changed = file.items.iter_mut().flat_map(super::fields).collect();
         assert_eq!(
             changed.into_iter().collect::<Vec<_>>(),
             [("Org".to_string(), "billing_contacts".to_string())]

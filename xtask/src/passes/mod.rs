@@ -34,7 +34,7 @@ use std::fmt;
 use openapiv3::{
     OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, SchemaKind, StatusCode,
 };
-use syn::{Fields, Item, parse_quote};
+use syn::{Fields, Item};
 
 use crate::normalise::Normalised;
 use crate::spec;
@@ -89,6 +89,14 @@ impl Report {
             .entry(id.to_string())
             .or_default()
             .insert(pass, outcome);
+    }
+
+    /// Adds what another part of the file's passes did.
+    pub fn merge(&mut self, other: Report) {
+        for (id, passes) in other.operations {
+            self.operations.entry(id).or_default().extend(passes);
+        }
+        self.notes.extend(other.notes);
     }
 
     /// Every operation a pass left alone: `(operation, pass, reason)`.
@@ -304,32 +312,202 @@ fn list_path_params<'a>(
     out
 }
 
-/// `(method, status)` to the union variant that status's body decodes into.
-pub type UnionVariants = BTreeMap<(String, StatusCode), syn::Path>;
+/// Where an item of progenitor's output sits: each pass acts on items of
+/// certain places only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// The file's top level (`impl Client`, the hooks, ...).
+    Top,
+    /// typify's `types` module (types and their impls).
+    Types,
+    /// `types::builder` (typify's struct builders).
+    TypesBuilder,
+    /// `types::defaults` (default values).
+    TypesDefaults,
+    /// progenitor's `builder` module (operation builders and their `send`).
+    Builder,
+    /// Anywhere else (`types::error`, `prelude`, ...).
+    Elsewhere,
+}
 
-/// Applies every pass to progenitor's output for `openapi` (the normalised
-/// document it was generated from).
-pub fn apply(file: &mut syn::File, openapi: &OpenAPI, normalised: &Normalised) -> Report {
-    let mut report = Report::default();
-    let facts = operation_facts(openapi, normalised);
-    let consts = sends::constant_names(facts.keys().map(String::as_str));
-    let mut unions = UnionVariants::new();
-    if let Some(types) = syntax::module_items(&mut file.items, "types") {
-        // Before the passes below change `types`: the unions are data
-        // enums, which they leave alone.
-        unions = union_variants(types, normalised, &mut report);
-        enums::open(types);
-        lists::make_clearable(types);
-    } else {
-        report
-            .notes
-            .push("progenitor's output has no `types` module".to_string());
+impl Place {
+    /// The place of an item inside the modules `path` (outermost first).
+    pub fn of(path: &[String]) -> Place {
+        match path {
+            [] => Place::Top,
+            [types] if types == "types" => Place::Types,
+            [types, builder] if types == "types" && builder == "builder" => Place::TypesBuilder,
+            [types, defaults] if types == "types" && defaults == "defaults" => Place::TypesDefaults,
+            [builder] if builder == "builder" => Place::Builder,
+            _ => Place::Elsewhere,
+        }
     }
-    path_lists::rewrite(file, &facts, &mut report);
-    sends::rewrite(file, &consts, &unions, &normalised.bodiless, &mut report);
-    deprecate::mark(file, &facts, &openapi.info.title, &mut report);
-    wiring::wire(file, &facts, &consts);
-    for id in facts.keys() {
+}
+
+/// What the first phase learns from the items, for the second: plain data,
+/// so that items processed on different threads can share it.
+#[derive(Clone, Debug, Default)]
+pub struct Learnt {
+    /// Opened enums and the name of their catch-all variant.
+    pub opened: BTreeMap<String, String>,
+    /// Struct fields made `Option<Vec<_>>`.
+    pub changed: lists::Changed,
+    /// Candidate union enums: name and `(variant, payload type)` pairs.
+    pub unions: Vec<(String, Vec<(String, String)>)>,
+    /// Structs and enums in `types`.
+    pub types: usize,
+}
+
+impl Learnt {
+    /// Adds what another part of the file taught.
+    pub fn merge(&mut self, other: Learnt) {
+        self.opened.extend(other.opened);
+        self.changed.extend(other.changed);
+        self.unions.extend(other.unions);
+        self.types += other.types;
+    }
+}
+
+/// Everything the passes need besides an item: the facts of the spec, and
+/// (after [`Plan::learnt`]) what the first phase learnt from the file.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The facts of every operation, by progenitor's method name.
+    pub facts: BTreeMap<String, OperationFacts>,
+    /// Each operation's constant in the `operations` module.
+    pub consts: BTreeMap<String, String>,
+    /// `(method, status)` to `(union enum, variant)` its body decodes into.
+    pub unions: BTreeMap<(String, StatusCode), (String, String)>,
+    /// Statuses whose body is not decoded.
+    pub bodiless: Vec<crate::normalise::Bodiless>,
+    /// What the first phase learnt.
+    pub learnt: Learnt,
+    /// The API's title, for deprecation notes.
+    pub title: String,
+    /// Whether any operation has a list path parameter (most specs have
+    /// none, and then nothing is looked for).
+    lists_in_paths: bool,
+    /// The synthesised unions' names, as normalisation gave them.
+    union_arms: Vec<crate::normalise::UnionArm>,
+}
+
+impl Plan {
+    /// The spec's part of the plan.
+    pub fn new(openapi: &OpenAPI, normalised: &Normalised) -> Plan {
+        let facts = operation_facts(openapi, normalised);
+        let consts = sends::constant_names(facts.keys().map(String::as_str));
+        let lists_in_paths = facts.values().any(|f| !f.list_path_params.is_empty());
+        Plan {
+            lists_in_paths,
+            facts,
+            consts,
+            unions: BTreeMap::new(),
+            bodiless: normalised.bodiless.clone(),
+            learnt: Learnt::default(),
+            title: openapi.info.title.clone(),
+            union_arms: normalised.union_arms.clone(),
+        }
+    }
+
+    /// Completes the plan with what the first phase learnt: in particular,
+    /// which variant of typify's union enum holds each status's schema.
+    /// typify names variants after their payload types but prunes common
+    /// prefixes, so the variant is found by its payload type, not its name.
+    pub fn learnt(&mut self, learnt: Learnt, report: &mut Report) {
+        for arm in &self.union_arms {
+            let union = learnt
+                .unions
+                .iter()
+                .find(|(name, _)| loose(name) == loose(&arm.union));
+            let Some((union, variants)) = union else {
+                report
+                    .notes
+                    .push(format!("no enum generated for the union `{}`", arm.union));
+                continue;
+            };
+            let schema = arm.schema.rsplit('/').next().unwrap_or_default();
+            let Some((variant, _)) = variants.iter().find(|(_, ty)| loose(ty) == loose(schema))
+            else {
+                report.notes.push(format!(
+                    "no variant of `{union}` holds `{schema}`: status {} of `{}` decodes without it",
+                    arm.status, arm.method
+                ));
+                continue;
+            };
+            self.unions.insert(
+                (arm.method.clone(), arm.status.clone()),
+                (union.clone(), variant.clone()),
+            );
+        }
+        self.learnt = learnt;
+    }
+}
+
+/// Phase one, for one item: what can be done knowing the item alone (open
+/// an enum, make a struct's lists clearable), and what the items of phase
+/// two must know. Union enums are recorded before anything changes them.
+pub fn learn(item: &mut Item, place: Place, plan: &Plan) -> Learnt {
+    let mut learnt = Learnt::default();
+    if place != Place::Types {
+        return learnt;
+    }
+    match item {
+        Item::Enum(e) => {
+            learnt.types += 1;
+            if plan
+                .union_arms
+                .iter()
+                .any(|arm| loose(&arm.union) == loose(&e.ident.to_string()))
+            {
+                let variants = e
+                    .variants
+                    .iter()
+                    .filter_map(|v| match &v.fields {
+                        Fields::Unnamed(f) if f.unnamed.len() == 1 => f
+                            .unnamed
+                            .first()
+                            .and_then(|field| syntax::type_ident(&field.ty))
+                            .map(|ty| (v.ident.to_string(), ty.to_string())),
+                        _ => None,
+                    })
+                    .collect();
+                learnt.unions.push((e.ident.to_string(), variants));
+            }
+            learnt.opened.extend(enums::open(item));
+        }
+        Item::Struct(_) => {
+            learnt.types += 1;
+            learnt.changed = lists::fields(item);
+        }
+        _ => {}
+    }
+    learnt
+}
+
+/// Phase two, for one item: everything that needs what phase one learnt
+/// across the file, and the operations.
+pub fn rewrite(item: &mut Item, place: Place, plan: &Plan, report: &mut Report) {
+    match place {
+        Place::Types => enums::display(item, &plan.learnt.opened),
+        Place::TypesBuilder => lists::builder(item, &plan.learnt.changed),
+        Place::TypesDefaults => lists::defaults(item, &plan.learnt.changed),
+        Place::Top | Place::Builder => {
+            if plan.lists_in_paths {
+                path_lists::rewrite(item, &plan.facts, report);
+            }
+            sends::rewrite(item, plan, report);
+            if place == Place::Top {
+                deprecate::mark(item, &plan.facts, &plan.title, report);
+            }
+        }
+        Place::Elsewhere => {}
+    }
+}
+
+/// After every item: the checks that need them all.
+pub fn finish(plan: &Plan, report: &mut Report) {
+    deprecate::unmarked(&plan.facts, report);
+    for id in plan.facts.keys() {
         if !report
             .operations
             .get(id)
@@ -342,49 +520,45 @@ pub fn apply(file: &mut syn::File, openapi: &OpenAPI, normalised: &Normalised) -
             );
         }
     }
+}
+
+/// Every pass over a whole file, on this thread: [`learn`] on every item,
+/// then [`rewrite`], then the wiring items. The pipeline does the same item
+/// by item across threads; this is for a file already in one piece.
+pub fn apply(file: &mut syn::File, openapi: &OpenAPI, normalised: &Normalised) -> Report {
+    let mut report = Report::default();
+    let mut plan = Plan::new(openapi, normalised);
+    let mut learnt = Learnt::default();
+    each_item(&mut file.items, &mut Vec::new(), &mut |item, place| {
+        learnt.merge(learn(item, place, &plan));
+    });
+    plan.learnt(learnt, &mut report);
+    each_item(&mut file.items, &mut Vec::new(), &mut |item, place| {
+        rewrite(item, place, &plan, &mut report);
+    });
+    finish(&plan, &mut report);
+    let wiring = wiring::wiring(&plan.facts, &plan.consts);
+    if let Some(builder) = syntax::module_items(&mut file.items, "builder") {
+        builder.insert(0, wiring.builder);
+    }
+    file.items.extend(wiring.top);
     report
 }
 
-/// Finds, for each status normalisation mapped to a union, the variant of
-/// typify's enum that holds that status's schema. typify names variants
-/// after their payload types but prunes common prefixes, so the variant is
-/// found by its payload type, not by its name.
-fn union_variants(types: &[Item], normalised: &Normalised, report: &mut Report) -> UnionVariants {
-    let mut out = UnionVariants::new();
-    for arm in &normalised.union_arms {
-        let union = types.iter().find_map(|item| match item {
-            Item::Enum(e) if loose(&e.ident.to_string()) == loose(&arm.union) => Some(e),
-            _ => None,
-        });
-        let Some(union) = union else {
-            report
-                .notes
-                .push(format!("no enum generated for the union `{}`", arm.union));
-            continue;
-        };
-        let schema = arm.schema.rsplit('/').next().unwrap_or_default();
-        let variant = union.variants.iter().find(|v| match &v.fields {
-            Fields::Unnamed(f) if f.unnamed.len() == 1 => f
-                .unnamed
-                .first()
-                .and_then(|field| syntax::type_ident(&field.ty))
-                .is_some_and(|ty| loose(&ty.to_string()) == loose(schema)),
-            _ => false,
-        });
-        let Some(variant) = variant else {
-            report.notes.push(format!(
-                "no variant of `{}` holds `{schema}`: status {} of `{}` decodes without it",
-                union.ident, arm.status, arm.method
-            ));
-            continue;
-        };
-        let (union_ident, variant_ident) = (&union.ident, &variant.ident);
-        out.insert(
-            (arm.method.clone(), arm.status.clone()),
-            parse_quote!(types::#union_ident::#variant_ident),
-        );
+/// Calls `f` on every item of `items` that is not an inline module, with
+/// its place; descends into inline modules.
+fn each_item(items: &mut [Item], path: &mut Vec<String>, f: &mut dyn FnMut(&mut Item, Place)) {
+    for item in items.iter_mut() {
+        if let Item::Mod(m) = item
+            && let Some((_, inner)) = &mut m.content
+        {
+            path.push(m.ident.to_string());
+            each_item(inner, path, f);
+            path.pop();
+        } else {
+            f(item, Place::of(path));
+        }
     }
-    out
 }
 
 /// Lower-case letters and digits only, to compare schema and Rust names.

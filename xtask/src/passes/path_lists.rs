@@ -16,12 +16,12 @@ use super::{OperationFacts, Outcome, Pass, Report, syntax};
 
 /// Rewrites the URL of every operation with list path parameters.
 pub fn rewrite(
-    file: &mut syn::File,
+    item: &mut syn::Item,
     facts: &BTreeMap<String, OperationFacts>,
     report: &mut Report,
 ) {
     let mut pass = Rewrite { facts, report };
-    pass.visit_file_mut(file);
+    pass.visit_item_mut(item);
 }
 
 struct Rewrite<'a> {
@@ -31,6 +31,10 @@ struct Rewrite<'a> {
 
 impl VisitMut for Rewrite<'_> {
     fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+        // Operations are async; the many other fns need no reading.
+        if f.sig.asyncness.is_none() {
+            return;
+        }
         let Some(id) = super::sends::operation_id(&f.block) else {
             return;
         };

@@ -42,26 +42,14 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, ImplItemFn, Stmt, Type, parse_quote};
 
 use super::syntax::{self, StatusPattern};
-use super::{Outcome, Pass, Report, UnionVariants};
-use crate::normalise::Bodiless;
+use super::{Outcome, Pass, Plan, Report};
 
-/// Rewrites every operation body of `file`, recording one outcome per
+/// Rewrites every operation body in `item`, recording one outcome per
 /// operation for [`Pass::Errors`] and [`Pass::ApiVersion`].
-pub fn rewrite(
-    file: &mut syn::File,
-    consts: &BTreeMap<String, Ident>,
-    unions: &UnionVariants,
-    bodiless: &[Bodiless],
-    report: &mut Report,
-) {
-    let mut pass = Rewrite {
-        consts,
-        unions,
-        bodiless,
-        report,
-    };
-    pass.visit_file_mut(file);
-    Streams.visit_file_mut(file);
+pub fn rewrite(item: &mut syn::Item, plan: &Plan, report: &mut Report) {
+    let mut pass = Rewrite { plan, report };
+    pass.visit_item_mut(item);
+    Streams.visit_item_mut(item);
 }
 
 /// Paginated operations also get a `stream()` (builder style) or
@@ -82,14 +70,22 @@ impl VisitMut for Streams {
                 _ => None,
             })
             .collect();
+        if rewritten.is_empty() {
+            return;
+        }
         for item in imp.items.iter_mut() {
             let syn::ImplItem::Fn(f) = item else { continue };
-            if calls_any(&f.block, &rewritten) {
+            // Only a fn returning `impl Stream<..>` is worth reading.
+            if returns_impl_trait(&f.sig.output) && calls_any(&f.block, &rewritten) {
                 retype_stream(&mut f.sig.output);
             }
         }
-        syn::visit_mut::visit_item_impl_mut(self, imp);
     }
+}
+
+/// `-> impl ..`.
+fn returns_impl_trait(output: &syn::ReturnType) -> bool {
+    matches!(output, syn::ReturnType::Type(_, ty) if matches!(**ty, Type::ImplTrait(_)))
 }
 
 /// `-> Result<_, ::cloud_orgs_runtime::ApiError<_>>`.
@@ -156,9 +152,7 @@ fn retype_stream(output: &mut syn::ReturnType) {
 }
 
 struct Rewrite<'a> {
-    consts: &'a BTreeMap<String, Ident>,
-    unions: &'a UnionVariants,
-    bodiless: &'a [Bodiless],
+    plan: &'a Plan,
     report: &'a mut Report,
 }
 
@@ -176,13 +170,13 @@ impl VisitMut for Rewrite<'_> {
         let response = status_match.response.clone();
         let api_version = drop_api_version(f);
         self.report.record(&id, Pass::ApiVersion, api_version);
-        let outcome = match self.consts.get(&id) {
+        let outcome = match self.plan.consts.get(&id) {
             None => Outcome::Reported(format!(
                 "`{id}` is not an operation of the spec, so it has no facts to report errors with"
             )),
-            Some(constant) => match plan(f, &id, &response, self.unions, self.bodiless) {
+            Some(constant) => match plan(f, &id, &response, self.plan) {
                 Ok(plan) => {
-                    apply(f, constant, &response, plan);
+                    apply(f, &format_ident!("{}", constant), &response, plan);
                     Outcome::Transformed
                 }
                 Err(reason) => Outcome::Reported(reason),
@@ -338,21 +332,16 @@ fn arm_shape(body: &Expr, response: &Ident) -> Option<ArmShape> {
         .then_some(ArmShape::Undocumented)
 }
 
-/// Everything the rewrite needs, worked out before anything changes so
-/// that a body the pass cannot handle stays as progenitor made it.
-struct Plan {
+/// Everything the rewrite of one body needs, worked out before anything
+/// changes so that a body the pass cannot handle stays as progenitor made
+/// it.
+struct Rewriting {
     ok: Type,
     err: Type,
     arms: Vec<(ArmShape, Option<syn::Path>)>,
 }
 
-fn plan(
-    f: &ImplItemFn,
-    id: &str,
-    response: &Ident,
-    unions: &UnionVariants,
-    bodiless: &[Bodiless],
-) -> Result<Plan, String> {
+fn plan(f: &ImplItemFn, id: &str, response: &Ident, passes: &Plan) -> Result<Rewriting, String> {
     let (ok, err) = result_types(&f.sig.output)
         .ok_or_else(|| "its return type is not `Result<_, Error<_>>`".to_string())?;
     let Some(Stmt::Expr(Expr::Match(m), None)) = f.block.stmts.last() else {
@@ -373,13 +362,18 @@ fn plan(
                 "the catch-all arm has a shape this pass does not know".to_string()
             }
         })?;
-        let variant = unions
+        let variant = passes
+            .unions
             .iter()
             .find(|((method, code), _)| method == id && covers(code, status))
-            .map(|(_, path)| path.clone());
+            .map(|(_, (union, variant))| {
+                let (union, variant) = (format_ident!("{}", union), format_ident!("{}", variant));
+                parse_quote!(types::#union::#variant)
+            });
         // A status the spec gives without a body (beside others with one):
         // its body is not decoded, whatever progenitor's arm says.
-        let without_body = bodiless
+        let without_body = passes
+            .bodiless
             .iter()
             .any(|b| b.method == id && covers(&b.status, status));
         let shape = match (shape, without_body) {
@@ -389,7 +383,7 @@ fn plan(
         };
         arms.push((shape, variant));
     }
-    Ok(Plan { ok, err, arms })
+    Ok(Rewriting { ok, err, arms })
 }
 
 /// Whether a normalisation status is the one a pattern matches.
@@ -403,11 +397,11 @@ fn covers(code: &openapiv3::StatusCode, pattern: StatusPattern) -> bool {
     }
 }
 
-fn apply(f: &mut ImplItemFn, constant: &Ident, response: &Ident, plan: Plan) {
+fn apply(f: &mut ImplItemFn, constant: &Ident, response: &Ident, plan: Rewriting) {
     let Some(Stmt::Expr(Expr::Match(mut status_match), None)) = f.block.stmts.pop() else {
         return;
     };
-    let Plan { ok, err, arms } = plan;
+    let Rewriting { ok, err, arms } = plan;
     let rt = quote!(::cloud_orgs_runtime::response);
     // `()` and byte streams are no JSON error bodies to try.
     let untyped_errors = match &err {
@@ -453,18 +447,46 @@ fn apply(f: &mut ImplItemFn, constant: &Ident, response: &Ident, plan: Plan) {
     {
         status_match.arms.truncate(first_wild + 1);
     }
+    // The request steps move into the async block as syn nodes: quoting
+    // and re-parsing them (the bulk of each body) cost more than all the
+    // rest of the passes. The template's empty block is filled in place.
     let prelude = std::mem::take(&mut f.block.stmts);
     f.sig.output = parse_quote!(-> Result<#ok, ::cloud_orgs_runtime::ApiError<#err>>);
     f.block = parse_quote!({
         const OPERATION: &::cloud_orgs_runtime::Operation = &operations::#constant;
         let #response = async move {
-            #(#prelude)*
             Ok::<_, Error<#err>>(#response)
         }
         .await
         .map_err(|e| #rt::from_progenitor(OPERATION, e))?;
-        #status_match
     });
+    if let Some(steps) = template_steps(&mut f.block) {
+        let tail = std::mem::replace(&mut steps.stmts, prelude);
+        steps.stmts.extend(tail);
+    }
+    f.block
+        .stmts
+        .push(Stmt::Expr(Expr::Match(status_match), None));
+}
+
+/// The body of the `async move { .. }` in the send template above.
+fn template_steps(block: &mut syn::Block) -> Option<&mut syn::Block> {
+    let Some(Stmt::Local(local)) = block.stmts.get_mut(1) else {
+        return None;
+    };
+    let Expr::Try(sent) = &mut *local.init.as_mut()?.expr else {
+        return None;
+    };
+    let Expr::MethodCall(map_err) = &mut *sent.expr else {
+        return None;
+    };
+    let Expr::Await(awaited) = &mut *map_err.receiver else {
+        return None;
+    };
+    match &mut *awaited.base {
+        Expr::Async(steps) => Some(&mut steps.block),
+        _ => None,
+    }
 }
 
 /// `-> Result<OK, Error<E>>` to `(OK, E)`.
@@ -499,7 +521,7 @@ fn generic_args<const N: usize>(ty: &Type, name: &str) -> Option<[Type; N]> {
 
 /// The Rust constant name of an operation in the generated `operations`
 /// module: its method name in upper case, unique within the crate.
-pub fn constant_names<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<String, Ident> {
+pub fn constant_names<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut taken = std::collections::BTreeSet::new();
     for id in ids {
@@ -515,7 +537,7 @@ pub fn constant_names<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<String
             name = format!("{base}_{n}");
             n += 1;
         }
-        out.insert(id.to_string(), format_ident!("{}", name));
+        out.insert(id.to_string(), name);
     }
     out
 }

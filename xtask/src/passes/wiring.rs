@@ -15,13 +15,25 @@ use syn::{Ident, Item, parse_quote};
 
 use super::OperationFacts;
 
-/// Appends the `operations` module and the hooks impl to `file`, and makes
-/// `operations` visible in progenitor's `builder` module.
-pub fn wire(
-    file: &mut syn::File,
+/// The items the crate gets besides progenitor's: the `operations` module
+/// and the hooks impl (at the top), and the `use` that makes `operations`
+/// visible in progenitor's `builder` module (at its start).
+pub struct Wiring {
+    /// Appended to the file.
+    pub top: Vec<Item>,
+    /// Put first in the `builder` module.
+    pub builder: Item,
+}
+
+/// The wiring for these operations.
+pub fn wiring(
     facts: &BTreeMap<String, OperationFacts>,
-    consts: &BTreeMap<String, Ident>,
-) {
+    consts: &BTreeMap<String, String>,
+) -> Wiring {
+    let consts: BTreeMap<&String, Ident> = consts
+        .iter()
+        .map(|(id, name)| (id, format_ident!("{}", name)))
+        .collect();
     let constants = facts.iter().filter_map(|(id, fact)| {
         let name = consts.get(id)?;
         Some(constant(id, name, fact))
@@ -71,16 +83,12 @@ pub fn wire(
             }
         }
     };
-    file.items.push(module);
-    file.items.push(hooks);
-    if let Some(builder) = super::syntax::module_items(&mut file.items, "builder") {
-        builder.insert(
-            0,
-            parse_quote! {
-                #[allow(unused_imports)]
-                use super::operations;
-            },
-        );
+    Wiring {
+        top: vec![module, hooks],
+        builder: parse_quote! {
+            #[allow(unused_imports)]
+            use super::operations;
+        },
     }
 }
 

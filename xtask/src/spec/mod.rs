@@ -359,8 +359,16 @@ fn check_refs(spec: &Spec) -> Result<()> {
     let mut problems = Vec::new();
     for (holder, target) in walk::references(root) {
         let Some(target) = target else { continue };
+        let problem = match target.strip_prefix('#') {
+            Some(pointer) if root.pointer(pointer).is_some() => continue,
+            Some(_) => format!("`$ref: {target}` points at nothing"),
+            None => format!(
+                "`$ref: {target}` points outside this file; only local references (`#/...`) are supported"
+            ),
+        };
+        // Where the vendor wrote it, when that is not simply here: looked
+        // up for a problem only (thousands of references are fine).
         let at = format!("{holder}/$ref");
-        // Where the vendor wrote it, when that is not simply here.
         let written = spec.locate(&at);
         let at = if written.pointer == at && written.file == shown(&spec.path) {
             at
@@ -370,13 +378,10 @@ fn check_refs(spec: &Spec) -> Result<()> {
                 written.file, written.line, written.column, written.pointer
             )
         };
-        match target.strip_prefix('#') {
-            Some(pointer) if root.pointer(pointer).is_some() => {}
-            Some(_) => problems.push(format!("`$ref: {target}` points at nothing (at {at})")),
-            None => problems.push(format!(
-                "`$ref: {target}` points outside this file (at {at}); only local references (`#/...`) are supported"
-            )),
-        }
+        problems.push(match problem.split_once(';') {
+            Some((what, rest)) => format!("{what} (at {at});{rest}"),
+            None => format!("{problem} (at {at})"),
+        });
     }
     match problems.as_slice() {
         [] => Ok(()),

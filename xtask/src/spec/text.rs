@@ -52,6 +52,14 @@ pub(crate) fn parse(file: &str, bytes: &[u8]) -> Result<(String, Value), Problem
             "the file is empty; expected an OpenAPI 3.0.x document".to_string(),
         ));
     }
+    // JSON is YAML, but a JSON parser reads it several times faster (most
+    // published specs are JSON); anything it refuses goes to the YAML
+    // parser, whose messages say where and why.
+    if text.trim_start().starts_with('{')
+        && let Ok(value) = serde_json::from_str::<Loose>(text)
+    {
+        return Ok((text.to_string(), value.0));
+    }
     let value = serde_yaml_ng::from_str::<Loose>(text).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = e.to_string();

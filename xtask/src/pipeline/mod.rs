@@ -17,9 +17,12 @@ use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 
 use crate::catalogue::{Interface, Settings};
+use crate::deps::Dependency;
 use crate::normalise::{self, Normalised, Skipped};
 use crate::passes;
 use crate::spec::{self, OperationRef, Spec};
+
+mod items;
 
 /// The steps of [`generate`], in order, for [`generate_timed`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -29,42 +32,37 @@ pub enum Phase {
     /// progenitor's `generate_tokens`, including reruns without the
     /// operations it could not generate.
     Generate,
-    /// `syn::parse2` of progenitor's tokens.
-    Parse,
-    /// Our post-processing ([`crate::passes`]).
-    Passes,
+    /// Cutting progenitor's tokens into items and, per item on every core,
+    /// `syn` parsing, our post-processing ([`crate::passes`]) and
     /// prettyplease.
-    Format,
+    Items,
 }
 
 impl Phase {
     /// Every phase, in order.
-    pub const ALL: [Phase; 5] = [
-        Phase::Normalise,
-        Phase::Generate,
-        Phase::Parse,
-        Phase::Passes,
-        Phase::Format,
-    ];
+    pub const ALL: [Phase; 3] = [Phase::Normalise, Phase::Generate, Phase::Items];
 
     /// The phase's name in reports.
     pub fn name(self) -> &'static str {
         match self {
             Phase::Normalise => "normalise",
             Phase::Generate => "generate",
-            Phase::Parse => "syn parse",
-            Phase::Passes => "passes",
-            Phase::Format => "unparse",
+            Phase::Items => "parse+passes+format",
         }
     }
 }
 
 /// Generated code for one spec, and what it took.
 pub struct Code {
-    /// The post-processed syntax tree.
-    pub file: syn::File,
-    /// `file` formatted by prettyplease.
+    /// The post-processed code, formatted by prettyplease.
     pub text: String,
+    /// The crates the code uses.
+    pub dependencies: Vec<Dependency>,
+    /// Structs and enums in its `types` module.
+    pub types: usize,
+    /// How the code was processed (item by item unless that way met a
+    /// shape it does not know).
+    pub strategy: Strategy,
     /// Operations in the spec as loaded.
     pub operations: usize,
     /// Operations left out, each with the reason (also in the crate docs).
@@ -82,6 +80,17 @@ impl Code {
     }
 }
 
+/// How progenitor's output is parsed, post-processed and formatted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strategy {
+    /// Item by item on every core ([`items`]), falling back to the whole
+    /// file when the output has a shape the cutting does not know.
+    Items,
+    /// The whole file in one piece, on this thread: the reference the item
+    /// way must match byte for byte (tests compare them).
+    WholeFile,
+}
+
 /// Runs the pipeline on a loaded spec.
 pub fn generate(spec: &Spec, settings: &Settings) -> Result<Code> {
     generate_timed(spec, settings, &mut |_, _| {})
@@ -91,6 +100,16 @@ pub fn generate(spec: &Spec, settings: &Settings) -> Result<Code> {
 pub fn generate_timed(
     spec: &Spec,
     settings: &Settings,
+    time: &mut dyn FnMut(Phase, Duration),
+) -> Result<Code> {
+    generate_with(spec, settings, Strategy::Items, time)
+}
+
+/// [`generate_timed`] with a chosen [`Strategy`].
+pub fn generate_with(
+    spec: &Spec,
+    settings: &Settings,
+    strategy: Strategy,
     time: &mut dyn FnMut(Phase, Duration),
 ) -> Result<Code> {
     let shown = spec.path.display().to_string();
@@ -107,27 +126,70 @@ pub fn generate_timed(
     time(Phase::Generate, started.elapsed());
 
     let started = Instant::now();
-    let mut file: syn::File = syn::parse2(tokens).with_context(|| {
-        format!("{shown}: progenitor produced code that does not parse as Rust")
-    })?;
-    time(Phase::Parse, started.elapsed());
-
-    let started = Instant::now();
-    let report = passes::apply(&mut file, &openapi, &normalised);
-    time(Phase::Passes, started.elapsed());
-
-    let started = Instant::now();
-    let text = prettyplease::unparse(&file);
-    time(Phase::Format, started.elapsed());
+    let plan = passes::Plan::new(&openapi, &normalised);
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let by_items = match strategy {
+        Strategy::Items => items::process(tokens, &plan, workers),
+        Strategy::WholeFile => {
+            drop(tokens);
+            None
+        }
+    };
+    let (processed, strategy) = match by_items {
+        Some(processed) => (processed, Strategy::Items),
+        None => {
+            // The same tokens again (they were dropped once cut); this way
+            // is for what the item way does not know, which is rare.
+            let tokens = generate_skipping(&mut openapi.clone(), settings, &mut Vec::new())?;
+            let processed = whole_file(tokens, &openapi, &normalised).with_context(|| {
+                format!("{shown}: progenitor produced code that does not parse as Rust")
+            })?;
+            (processed, Strategy::WholeFile)
+        }
+    };
+    time(Phase::Items, started.elapsed());
 
     let skipped = normalised.skipped.clone();
     Ok(Code {
-        file,
-        text,
+        text: processed.text,
+        dependencies: crate::deps::dependencies(&processed.crates),
+        types: processed.types,
+        strategy,
         operations,
         skipped,
-        passes: report,
+        passes: processed.report,
         normalised,
+    })
+}
+
+/// The same as [`items::process`], with the file in one piece on this
+/// thread: for a token stream the cutting does not know.
+fn whole_file(
+    tokens: TokenStream,
+    openapi: &OpenAPI,
+    normalised: &Normalised,
+) -> Result<items::Processed> {
+    let mut file: syn::File = syn::parse2(tokens)?;
+    let report = passes::apply(&mut file, openapi, normalised);
+    let mut crates = std::collections::BTreeSet::new();
+    let mut types = 0;
+    for item in &file.items {
+        crate::deps::crates_named(item, &mut crates);
+        if let syn::Item::Mod(m) = item
+            && m.ident == "types"
+            && let Some((_, inner)) = &m.content
+        {
+            types = inner
+                .iter()
+                .filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
+                .count();
+        }
+    }
+    Ok(items::Processed {
+        text: prettyplease::unparse(&file),
+        report,
+        crates,
+        types,
     })
 }
 
