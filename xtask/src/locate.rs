@@ -222,6 +222,14 @@ impl MarkedEventReceiver for Builder {
     }
 }
 
+/// A URI reference's fragment or path as written, percent-decoded
+/// (`%7B` -> `{`); invalid UTF-8 after decoding is replaced.
+pub fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 /// Escapes one JSON pointer segment (RFC 6901).
 pub fn escape_pointer(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")

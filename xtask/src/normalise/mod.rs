@@ -299,15 +299,7 @@ fn operations(openapi: &mut OpenAPI, out: &mut Normalised) {
     let ctx = Ctx {
         components: components.as_ref(),
     };
-    let mut taken: BTreeSet<String> = ctx
-        .components
-        .map(|c| {
-            c.schemas
-                .keys()
-                .flat_map(|k| [k.clone(), crate::names::type_name(k)])
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut taken = taken_names(ctx.components);
     let mut new_schemas: Vec<(String, Schema)> = Vec::new();
     for (path, item) in paths.paths.iter_mut() {
         let ReferenceOr::Item(item) = item else {
@@ -420,4 +412,17 @@ pub fn remove_operation(openapi: &mut OpenAPI, op: &OperationRef) {
             *slot = None;
         }
     }
+}
+
+/// The component schema names, and the Rust type names typify gives them:
+/// a schema the normalisation adds must take neither.
+pub(crate) fn taken_names(components: Option<&openapiv3::Components>) -> BTreeSet<String> {
+    components
+        .map(|c| {
+            c.schemas
+                .keys()
+                .flat_map(|k| [k.clone(), crate::names::type_name(k)])
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -218,28 +218,13 @@ fn pointer_segments(reference: &str) -> Option<Vec<String>> {
     Some(
         pointer
             .split('/')
-            .map(|s| percent_decode(s).replace("~1", "/").replace("~0", "~"))
+            .map(|s| {
+                crate::locate::percent_decode(s)
+                    .replace("~1", "/")
+                    .replace("~0", "~")
+            })
             .collect(),
     )
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 /// A component name for the target of `reference`, unused so far, also
@@ -280,16 +265,7 @@ fn fresh_name(openapi: &OpenAPI, reference: &str) -> String {
         }
     }
     let base = crate::names::type_name(&parts.join("-"));
-    let taken: BTreeSet<String> = openapi
-        .components
-        .as_ref()
-        .map(|c| {
-            c.schemas
-                .keys()
-                .flat_map(|k| [k.clone(), crate::names::type_name(k)])
-                .collect()
-        })
-        .unwrap_or_default();
+    let taken = super::taken_names(openapi.components.as_ref());
     let mut candidate = base.clone();
     let mut n = 2;
     while taken.contains(&candidate) {

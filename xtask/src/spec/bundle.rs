@@ -451,7 +451,7 @@ fn place_of(here: &str, target: &str) -> Result<Option<Place>, Unfollowable> {
             ),
         });
     }
-    let file_part = percent_decode(file_part);
+    let file_part = crate::locate::percent_decode(file_part);
     let joined = match here.rsplit_once('/') {
         _ if file_part.starts_with('/') => file_part,
         Some((dir, _)) => format!("{dir}/{file_part}"),
@@ -463,7 +463,7 @@ fn place_of(here: &str, target: &str) -> Result<Option<Place>, Unfollowable> {
 /// The JSON pointer of a reference's fragment (`""` for a whole file).
 fn fragment(target: &str) -> String {
     let pointer = target.split_once('#').map_or("", |(_, f)| f);
-    percent_decode(pointer)
+    crate::locate::percent_decode(pointer)
 }
 
 /// `a/./b/../c` -> `a/c`; leading `..` stay.
@@ -485,29 +485,6 @@ fn normalise(path: &str) -> String {
     } else {
         joined
     }
-}
-
-/// `%7B` -> `{`, as a URI reference's fragment and path may be encoded.
-fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = text.get(i + 1..i + 3)
-            && let Ok(byte) = u8::from_str_radix(hex, 16)
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A component name (`^[a-zA-Z0-9._-]+$`) from any text.
