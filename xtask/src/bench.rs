@@ -88,7 +88,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 }
 
 fn reinvoke_in_release(args: &Args) -> Result<ExitCode> {
-    let mut cmd = Command::new(cargo());
+    let mut cmd = Command::new(crate::catalogue::cargo());
     cmd.current_dir(codegen::workspace_root()).args([
         "run",
         "--release",
@@ -119,11 +119,6 @@ fn reinvoke_in_release(args: &Args) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
-}
-
-/// The cargo that runs us, so the bench uses the same toolchain.
-pub fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
 }
 
 /// Synthetic operation counts measured in each mode.
@@ -300,7 +295,7 @@ fn phase_medians(runs: &[Vec<(String, f64)>]) -> Vec<f64> {
 /// (when `../shared` is there) Oxide's.
 fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String> {
     let release = std::env::current_exe().context("cannot find the xtask binary")?;
-    let status = Command::new(cargo())
+    let status = Command::new(crate::catalogue::cargo())
         .current_dir(root)
         .args(["build", "--quiet", "-p", "xtask"])
         .status()
@@ -361,7 +356,7 @@ fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String>
         "| command | as users run it (debug, via cargo) ms | release binary ms | ratio |"
     );
     let _ = writeln!(out, "|---|---:|---:|---:|");
-    let cargo_program = PathBuf::from(cargo());
+    let cargo_program = PathBuf::from(crate::catalogue::cargo());
     for (label, args) in &runs {
         let debug = timed(&cargo_program, &["xtask"], args)?;
         let fast = timed(&release, &[], args)?;
@@ -377,7 +372,7 @@ fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String>
         let target = root.join("target/bench/xtask-cold");
         let _ = std::fs::remove_dir_all(&target);
         let started = std::time::Instant::now();
-        let status = Command::new(cargo())
+        let status = Command::new(crate::catalogue::cargo())
             .current_dir(root)
             .env("CARGO_TARGET_DIR", &target)
             .args(["build", "--quiet", "-p", "xtask"])

@@ -378,13 +378,13 @@ fn cargo_check(crate_dir: &Path, target: &Path) -> Result<Build> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let _ = Command::new(crate::bench::cargo())
+    let _ = Command::new(crate::catalogue::cargo())
         .args(["clean", "--quiet", "-p", &package, "--manifest-path"])
         .arg(&manifest)
         .env("CARGO_TARGET_DIR", target)
         .status();
     let rss = crate_dir.with_extension("check.maxrss");
-    let mut cmd = timed(Path::new(&crate::bench::cargo()), &rss);
+    let mut cmd = timed(Path::new(&crate::catalogue::cargo()), &rss);
     cmd.arg("check")
         .arg("--manifest-path")
         .arg(crate_dir.join("Cargo.toml"))

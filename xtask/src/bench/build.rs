@@ -171,10 +171,12 @@ fn cargo_build(ws: &Path, target: &Path, package: &str, rss_file: Option<&Path>)
         // for, i.e. of the biggest rustc.
         Some(file) if Path::new("/usr/bin/time").exists() => {
             let mut c = Command::new("/usr/bin/time");
-            c.args(["-f", "%M", "-o"]).arg(file).arg(super::cargo());
+            c.args(["-f", "%M", "-o"])
+                .arg(file)
+                .arg(crate::catalogue::cargo());
             c
         }
-        _ => Command::new(super::cargo()),
+        _ => Command::new(crate::catalogue::cargo()),
     };
     cmd.current_dir(ws)
         .env("CARGO_TARGET_DIR", target)
@@ -204,7 +206,7 @@ fn timed_build(ws: &Path, target: &Path, package: &str) -> Result<(f64, Option<u
 /// Removes the package's artifacts and its incremental cache, keeping the
 /// dependencies: the next build is a cold build of this crate alone.
 fn clean(ws: &Path, target: &Path, package: &str) -> Result<()> {
-    let status = Command::new(super::cargo())
+    let status = Command::new(crate::catalogue::cargo())
         .current_dir(ws)
         .env("CARGO_TARGET_DIR", target)
         .args(["clean", "--quiet", "-p", package])
