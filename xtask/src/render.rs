@@ -1,7 +1,7 @@
 //! The files of a generated crate: `src/lib.rs` (crate docs, then the
 //! pipeline's code) and `Cargo.toml` (the dependencies that code uses).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use syn::visit::Visit;
@@ -40,6 +40,25 @@ pub fn lib(api: &Api, spec: &Spec, code: &Code) -> String {
         "\nEvery operation goes through `cloud_orgs_runtime::Runtime` (retries, deadline, \
          tracing) and fails with `cloud_orgs_runtime::ApiError`."
     );
+    let features = tag_features(spec, code);
+    let feature_of: BTreeMap<&str, &str> = features
+        .iter()
+        .map(|(feature, tag)| (tag.as_str(), feature.as_str()))
+        .collect();
+    if !features.is_empty() {
+        let _ = writeln!(
+            doc,
+            "\n# Features\n\n\
+             One cargo feature per tag of the spec, all on by default. With \
+             `default-features = false` and the features of the tags you use, only \
+             their operations, and the types those need, are compiled: a program \
+             that uses a few tags of the API builds much faster. Untagged \
+             operations, and types no operation uses, are always there.\n"
+        );
+        for (feature, tag) in &features {
+            let _ = writeln!(doc, "- `{feature}`: tag `{}`", tag.replace('`', "'"));
+        }
+    }
     let _ = writeln!(doc, "\n# Operations\n");
     let skipped: BTreeSet<_> = code.skipped.iter().map(|s| &s.operation).collect();
     for (op, operation) in spec::operations(&spec.openapi) {
@@ -57,6 +76,17 @@ pub fn lib(api: &Api, spec: &Spec, code: &Code) -> String {
             " (deprecated)"
         } else {
             ""
+        };
+        let gates: Vec<String> = operation
+            .tags
+            .iter()
+            .filter_map(|t| feature_of.get(t.as_str()))
+            .map(|f| format!("`{f}`"))
+            .collect();
+        let deprecated = match gates.as_slice() {
+            [] => deprecated.to_string(),
+            [one] => format!("{deprecated} (feature {one})"),
+            many => format!("{deprecated} (features {})", many.join(", ")),
         };
         let _ = write!(
             doc,
@@ -163,6 +193,27 @@ pub fn manifest(api: &Api, spec: &Spec, code: &Code, deps: Dependencies<'_>) -> 
             }
         }
     }
+    let features = tag_features(spec, code);
+    if !features.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n# One feature per tag, all on by default: with default-features = false,\n\
+             # only the operations of the tags enabled (and untagged ones) are compiled.\n\
+             [features]"
+        );
+        let _ = writeln!(
+            out,
+            "default = [{}]",
+            features
+                .keys()
+                .map(|f| format!("\"{f}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for (feature, tag) in &features {
+            let _ = writeln!(out, "{feature} = [] # tag \"{}\"", toml_text(tag));
+        }
+    }
     if deps == Dependencies::Workspace {
         let _ = writeln!(out, "\n[lints]\nworkspace = true");
     } else {
@@ -171,6 +222,60 @@ pub fn manifest(api: &Api, spec: &Spec, code: &Code, deps: Dependencies<'_>) -> 
         let _ = writeln!(out, "\n[workspace]");
     }
     out
+}
+
+/// The features the code's `#[cfg(..)]` attributes name (the per-tag
+/// features of [`crate::passes::features`]), each with the tag it stands
+/// for: the tags of the spec's generated operations, named as that pass
+/// names them.
+pub fn tag_features(spec: &Spec, code: &Code) -> BTreeMap<String, String> {
+    let used = features_used(&code.file);
+    if used.is_empty() {
+        return BTreeMap::new();
+    }
+    let skipped: BTreeSet<_> = code.skipped.iter().map(|s| &s.operation).collect();
+    let tags: Vec<&str> = spec::operations(&spec.openapi)
+        .into_iter()
+        .filter(|(op, _)| !skipped.contains(op))
+        .flat_map(|(_, operation)| operation.tags.iter().map(String::as_str))
+        .collect();
+    crate::passes::features::feature_names(tags)
+        .into_iter()
+        .filter(|(_, feature)| used.contains(feature))
+        .map(|(tag, feature)| (feature, tag))
+        .collect()
+}
+
+/// Every `feature = ".."` in the `#[cfg(..)]` attributes of `file`.
+pub fn features_used(file: &syn::File) -> BTreeSet<String> {
+    fn read(meta: syn::meta::ParseNestedMeta<'_>, out: &mut BTreeSet<String>) -> syn::Result<()> {
+        if meta.path.is_ident("feature") {
+            let value: syn::LitStr = meta.value()?.parse()?;
+            out.insert(value.value());
+        } else if meta.input.peek(syn::token::Paren) {
+            meta.parse_nested_meta(|inner| read(inner, out))?;
+        } else if meta.input.peek(syn::Token![=]) {
+            let _: syn::Expr = meta.value()?.parse()?;
+        }
+        Ok(())
+    }
+    struct Cfgs(BTreeSet<String>);
+    impl<'ast> Visit<'ast> for Cfgs {
+        fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
+            if attr.path().is_ident("cfg") {
+                let mut found = BTreeSet::new();
+                if attr
+                    .parse_nested_meta(|meta| read(meta, &mut found))
+                    .is_ok()
+                {
+                    self.0.extend(found);
+                }
+            }
+        }
+    }
+    let mut cfgs = Cfgs(BTreeSet::new());
+    cfgs.visit_file(file);
+    cfgs.0
 }
 
 /// A crate generated code may use.
@@ -182,6 +287,13 @@ pub struct Dependency {
     ident: &'static str,
     /// Its line outside the workspace (the same as the workspace's).
     standalone: &'static str,
+}
+
+impl Dependency {
+    /// Its line outside the workspace, after `name = `.
+    pub fn standalone(&self) -> &'static str {
+        self.standalone
+    }
 }
 
 /// Every crate progenitor, typify and our passes may name, and the

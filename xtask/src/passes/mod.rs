@@ -13,7 +13,9 @@
 //!   no `api-version` header;
 //! - [`deprecate`]: deprecated operations are `#[deprecated]`;
 //! - [`wiring`]: the per-operation facts table and the `ClientHooks` impl
-//!   that hands every request to the runtime.
+//!   that hands every request to the runtime;
+//! - [`features`]: one cargo feature per tag, gating each operation and
+//!   what only it needs ([`reach`] finds that).
 //!
 //! A pass matches shapes (paths, literals, attributes; see [`syntax`]),
 //! never token text. One that meets a shape it does not know leaves that
@@ -22,8 +24,10 @@
 
 pub mod deprecate;
 pub mod enums;
+pub mod features;
 pub mod lists;
 pub mod path_lists;
+pub mod reach;
 pub mod sends;
 pub mod syntax;
 pub mod wiring;
@@ -194,6 +198,8 @@ pub struct OperationFacts {
     pub list_path_params: Vec<String>,
     /// A multipart body's fields `(name, binary)`, when the body is a form.
     pub form: Option<Vec<(String, bool)>>,
+    /// The operation's tags, as the spec gives them.
+    pub tags: Vec<String>,
 }
 
 /// The facts of every operation of `openapi`, by progenitor's method name.
@@ -248,6 +254,7 @@ pub fn operation_facts(
                         .map(|f| (f.name.clone(), f.binary))
                         .collect()
                 }),
+                tags: operation.tags.clone(),
             },
         );
     }
@@ -329,6 +336,7 @@ pub fn apply(file: &mut syn::File, openapi: &OpenAPI, normalised: &Normalised) -
     sends::rewrite(file, &consts, &unions, &normalised.bodiless, &mut report);
     deprecate::mark(file, &facts, &openapi.info.title, &mut report);
     wiring::wire(file, &facts, &consts);
+    features::gate(file, &facts, &consts, &mut report.notes);
     for id in facts.keys() {
         if !report
             .operations
