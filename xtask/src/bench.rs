@@ -11,6 +11,7 @@
 //! Nothing here is asserted in tests: `cargo test` only checks that the
 //! harness produces a table on a tiny input ([`tiny`]).
 
+pub mod ablate;
 pub mod build;
 pub mod client;
 pub mod measure;
@@ -46,6 +47,17 @@ pub struct Args {
     /// Skip the client-overhead measurement.
     #[arg(long)]
     pub no_client: bool,
+    /// Only the build cost of generated crates against raw progenitor's
+    /// (no codegen, no client, no style table).
+    #[arg(long, conflicts_with = "no_build")]
+    pub build_only: bool,
+    /// Runs per cold build measurement against raw progenitor (medians).
+    #[arg(long, default_value_t = 1)]
+    pub build_runs: usize,
+    /// Also build Oxide's crate with each class of items taken out (what
+    /// costs what in rustc).
+    #[arg(long)]
+    pub ablations: bool,
     /// Where to write the report, relative to the workspace root.
     #[arg(long, default_value = "BENCHMARKS.md")]
     pub output: PathBuf,
@@ -102,11 +114,15 @@ fn reinvoke_in_release(args: &Args) -> Result<ExitCode> {
     ]);
     cmd.arg(args.iterations.to_string())
         .arg("--output")
-        .arg(&args.output);
+        .arg(&args.output)
+        .arg("--build-runs")
+        .arg(args.build_runs.to_string());
     for (on, flag) in [
         (args.full, "--full"),
         (args.no_build, "--no-build"),
         (args.no_client, "--no-client"),
+        (args.build_only, "--build-only"),
+        (args.ablations, "--ablations"),
     ] {
         if on {
             cmd.arg(flag);
@@ -134,6 +150,17 @@ fn full_report(root: &Path, args: &Args) -> Result<String> {
     let work = root.join("target/bench");
     let iterations = args.iterations.max(1);
     let mut out = header(args, iterations);
+    let options = build::Options {
+        full: args.full,
+        runs: args.build_runs,
+        compare_only: args.build_only,
+        ablations: args.ablations,
+    };
+    if args.build_only {
+        eprintln!("bench: build cost only (cargo check and build; minutes)");
+        out.push_str(&build::section(root, &work, &options)?);
+        return Ok(out);
+    }
 
     eprintln!("bench: codegen of the real specs");
     let real = real_specs(root, iterations)?;
@@ -149,7 +176,7 @@ fn full_report(root: &Path, args: &Args) -> Result<String> {
 
     if !args.no_build {
         eprintln!("bench: build cost (cargo build; minutes)");
-        out.push_str(&build::section(root, &work, args.full)?);
+        out.push_str(&build::section(root, &work, &options)?);
     }
     if !args.no_client {
         eprintln!("bench: client overhead");

@@ -200,11 +200,24 @@ struct Build {
     peak_mib: Option<u64>,
     errors: usize,
     warnings: usize,
+    /// The crate's per-tag features, each checked alone (and none at all):
+    /// how many of those checks passed, of how many, and the slowest.
+    subsets: Option<Subsets>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Subsets {
+    ok: usize,
+    checked: usize,
+    slowest: f64,
 }
 
 impl Row {
     fn failed(&self) -> bool {
-        self.codegen.is_err() || self.build.as_ref().is_some_and(|b| !b.ok || b.warnings > 0)
+        self.codegen.is_err()
+            || self.build.as_ref().is_some_and(|b| {
+                !b.ok || b.warnings > 0 || b.subsets.as_ref().is_some_and(|s| s.ok < s.checked)
+            })
     }
 
     fn summary(&self) -> String {
@@ -224,6 +237,13 @@ impl Row {
                         "; cargo check {:.0} s, {} error(s), {} warning(s)",
                         b.seconds, b.errors, b.warnings
                     );
+                    if let Some(t) = &b.subsets {
+                        let _ = write!(
+                            s,
+                            "; tags alone: {} of {} ok, slowest {:.1} s",
+                            t.ok, t.checked, t.slowest
+                        );
+                    }
                 }
                 s
             }
@@ -404,13 +424,70 @@ fn cargo_check(crate_dir: &Path, target: &Path) -> Result<Build> {
             })
             .count()
     };
-    Ok(Build {
+    let mut build = Build {
         ok: output.status.success(),
         seconds,
         peak_mib: read_rss(&rss),
         errors: count("error"),
         warnings: count("warning"),
-    })
+        subsets: None,
+    };
+    if build.ok {
+        build.subsets = check_subsets(&manifest, target, &mut build)?;
+    }
+    Ok(build)
+}
+
+/// With per-tag features, the crate must build with any of them alone,
+/// and with none: each is checked (warnings and errors count as the whole
+/// crate's do).
+fn check_subsets(manifest: &Path, target: &Path, build: &mut Build) -> Result<Option<Subsets>> {
+    let text = std::fs::read_to_string(manifest)?;
+    let features: Vec<String> = text
+        .lines()
+        .skip_while(|l| l.trim() != "[features]")
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .filter_map(|l| l.split_once(" = ").map(|(name, _)| name.trim().to_string()))
+        .filter(|name| name != "default")
+        .collect();
+    if features.is_empty() {
+        return Ok(None);
+    }
+    let mut subsets = Subsets::default();
+    for feature in std::iter::once(None).chain(features.iter().map(Some)) {
+        let mut cmd = Command::new(crate::catalogue::cargo());
+        cmd.args(["check", "--no-default-features", "--manifest-path"])
+            .arg(manifest)
+            .env("CARGO_TARGET_DIR", target)
+            .env("CARGO_TERM_COLOR", "never");
+        if let Some(feature) = feature {
+            cmd.args(["--features", feature]);
+        }
+        let started = Instant::now();
+        let output = cmd.output().context("cannot run cargo check")?;
+        subsets.slowest = subsets.slowest.max(started.elapsed().as_secs_f64());
+        subsets.checked += 1;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let warnings = stderr
+            .lines()
+            .filter(|l| l.starts_with("warning") && !l.contains("generated"))
+            .count();
+        build.warnings += warnings;
+        if output.status.success() && warnings == 0 {
+            subsets.ok += 1;
+        } else {
+            build.errors += usize::from(!output.status.success());
+            eprintln!(
+                "corpus: cargo check --no-default-features{} failed:\n{}",
+                feature
+                    .map(|f| format!(" --features {f}"))
+                    .unwrap_or_default(),
+                stderr.lines().take(20).collect::<Vec<_>>().join("\n")
+            );
+        }
+    }
+    Ok(Some(subsets))
 }
 
 /// `program` under GNU time writing its peak RSS (KiB) to `rss`, when GNU
@@ -453,29 +530,35 @@ fn render(rows: &[Row], built: bool) -> String {
          `generate_tokens` + syn + prettyplease on the document as published. \
          Codegen and raw progenitor each run in a process of their own; peak \
          memory is GNU time's maximum RSS of that process (for `cargo check`, \
-         of its biggest child, rustc). Times are wall-clock on the 2-core machine."
+         of its biggest child, rustc). A crate with per-tag features is also \
+         checked with `--no-default-features` alone and with each feature alone \
+         (\"tags alone\"). Times are wall-clock on the 2-core machine."
     );
     let _ = writeln!(
         out,
-        "\n| document | operations | skipped | generated lines | codegen s | codegen peak MiB | raw progenitor | raw s | raw peak MiB | cargo check s | check peak MiB | errors | warnings |\n|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+        "\n| document | operations | skipped | generated lines | codegen s | codegen peak MiB | raw progenitor | raw s | raw peak MiB | cargo check s | check peak MiB | tags alone | errors | warnings |\n|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---:|"
     );
     for row in rows {
         let mib = |m: Option<u64>| m.map_or("–".to_string(), |m| m.to_string());
         match &row.codegen {
             Ok(g) => {
-                let (check, check_mib, errors, warnings) = match &row.build {
+                let dash = || "–".to_string();
+                let (check, check_mib, alone, errors, warnings) = match &row.build {
                     Some(b) => (
                         format!("{:.0}", b.seconds),
                         mib(b.peak_mib),
+                        b.subsets.as_ref().map_or("no features".to_string(), |s| {
+                            format!("{} of {} ok, slowest {:.1} s", s.ok, s.checked, s.slowest)
+                        }),
                         b.errors.to_string(),
                         b.warnings.to_string(),
                     ),
-                    None if built => ("not built".into(), "–".into(), "–".into(), "–".into()),
-                    None => ("–".into(), "–".into(), "–".into(), "–".into()),
+                    None if built => ("not built".into(), dash(), dash(), dash(), dash()),
+                    None => (dash(), dash(), dash(), dash(), dash()),
                 };
                 let _ = writeln!(
                     out,
-                    "| `{}` | {} of {} | {} | {} | {:.1} | {} | {} | {:.1} | {} | {check} | {check_mib} | {errors} | {warnings} |",
+                    "| `{}` | {} of {} | {} | {} | {:.1} | {} | {} | {:.1} | {} | {check} | {check_mib} | {alone} | {errors} | {warnings} |",
                     row.file,
                     g.operations - g.skipped.len(),
                     g.operations,
@@ -491,7 +574,7 @@ fn render(rows: &[Row], built: bool) -> String {
             Err(e) => {
                 let _ = writeln!(
                     out,
-                    "| `{}` | refused: {} | | | | | {} | {:.1} | {} | | | | |",
+                    "| `{}` | refused: {} | | | | | {} | {:.1} | {} | | | | | |",
                     row.file,
                     cell(&first_line(e)),
                     cell(&row.raw.outcome),

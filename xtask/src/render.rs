@@ -1,7 +1,7 @@
 //! The files of a generated crate: `src/lib.rs` (crate docs, then the
 //! pipeline's code) and `Cargo.toml` (the dependencies that code uses).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::catalogue::Api;
@@ -38,6 +38,25 @@ pub fn lib(api: &Api, spec: &Spec, code: &Code) -> String {
         "\nEvery operation goes through `cloud_orgs_runtime::Runtime` (retries, deadline, \
          tracing) and fails with `cloud_orgs_runtime::ApiError`."
     );
+    let features = &code.passes.features;
+    let feature_of: BTreeMap<&str, &str> = features
+        .iter()
+        .map(|(feature, tag)| (tag.as_str(), feature.as_str()))
+        .collect();
+    if !features.is_empty() {
+        let _ = writeln!(
+            doc,
+            "\n# Features\n\n\
+             One cargo feature per tag of the spec, all on by default. With \
+             `default-features = false` and the features of the tags you use, only \
+             their operations, and the types those need, are compiled: a program \
+             that uses a few tags of the API builds much faster. Untagged \
+             operations, and types no operation uses, are always there.\n"
+        );
+        for (feature, tag) in features {
+            let _ = writeln!(doc, "- `{feature}`: tag `{}`", tag.replace('`', "'"));
+        }
+    }
     let _ = writeln!(doc, "\n# Operations\n");
     let skipped: BTreeSet<_> = code.skipped.iter().map(|s| &s.operation).collect();
     for (op, operation) in spec::operations(&spec.openapi) {
@@ -55,6 +74,17 @@ pub fn lib(api: &Api, spec: &Spec, code: &Code) -> String {
             " (deprecated)"
         } else {
             ""
+        };
+        let gates: Vec<String> = operation
+            .tags
+            .iter()
+            .filter_map(|t| feature_of.get(t.as_str()))
+            .map(|f| format!("`{f}`"))
+            .collect();
+        let deprecated = match gates.as_slice() {
+            [] => deprecated.to_string(),
+            [one] => format!("{deprecated} (feature {one})"),
+            many => format!("{deprecated} (features {})", many.join(", ")),
         };
         let _ = write!(
             doc,
@@ -159,6 +189,20 @@ pub fn manifest(api: &Api, spec: &Spec, code: &Code, deps: Dependencies<'_>) -> 
             Dependencies::Standalone { .. } => {
                 let _ = writeln!(out, "{} = {}", dep.name, dep.standalone);
             }
+        }
+    }
+    let features = &code.passes.features;
+    if !features.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n# One feature per tag, all on by default: with default-features = false,\n\
+             # only the operations of the tags enabled (and untagged ones) are compiled.\n\
+             [features]"
+        );
+        let all: Vec<String> = features.keys().map(|f| format!("\"{f}\"")).collect();
+        let _ = writeln!(out, "default = [{}]", all.join(", "));
+        for (feature, tag) in features {
+            let _ = writeln!(out, "{feature} = [] # tag \"{}\"", toml_text(tag));
         }
     }
     if deps == Dependencies::Workspace {

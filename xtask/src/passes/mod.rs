@@ -13,7 +13,9 @@
 //!   no `api-version` header;
 //! - [`deprecate`]: deprecated operations are `#[deprecated]`;
 //! - [`wiring`]: the per-operation facts table and the `ClientHooks` impl
-//!   that hands every request to the runtime.
+//!   that hands every request to the runtime;
+//! - [`features`]: one cargo feature per tag, gating each operation and
+//!   what only it needs ([`reach`] finds that).
 //!
 //! A pass matches shapes (paths, literals, attributes; see [`syntax`]),
 //! never token text. One that meets a shape it does not know leaves that
@@ -22,8 +24,10 @@
 
 pub mod deprecate;
 pub mod enums;
+pub mod features;
 pub mod lists;
 pub mod path_lists;
+pub mod reach;
 pub mod sends;
 pub mod syntax;
 pub mod wiring;
@@ -80,6 +84,8 @@ pub struct Report {
     pub operations: BTreeMap<String, BTreeMap<Pass, Outcome>>,
     /// Problems that concern no single operation (a union type not found).
     pub notes: Vec<String>,
+    /// The crate's cargo features, each with the tag it stands for.
+    pub features: BTreeMap<String, String>,
 }
 
 impl Report {
@@ -202,6 +208,8 @@ pub struct OperationFacts {
     pub list_path_params: Vec<String>,
     /// A multipart body's fields `(name, binary)`, when the body is a form.
     pub form: Option<Vec<(String, bool)>>,
+    /// The operation's tags, as the spec gives them.
+    pub tags: Vec<String>,
 }
 
 /// The facts of every operation of `openapi`, by progenitor's method name.
@@ -256,6 +264,7 @@ pub fn operation_facts(
                         .map(|f| (f.name.clone(), f.binary))
                         .collect()
                 }),
+                tags: operation.tags.clone(),
             },
         );
     }
@@ -356,11 +365,19 @@ pub struct Learnt {
     pub unions: Vec<(String, Vec<(String, String)>)>,
     /// Structs and enums in `types`.
     pub types: usize,
+    /// What the items tell of what needs what (only for a crate with
+    /// features).
+    pub parts: Vec<reach::Part>,
 }
 
 impl Learnt {
     /// Adds what another part of the file taught.
-    pub fn merge(&mut self, other: Learnt) {
+    pub fn merge(&mut self, mut other: Learnt) {
+        if self.parts.is_empty() {
+            std::mem::swap(&mut self.parts, &mut other.parts);
+        } else {
+            self.parts.append(&mut other.parts);
+        }
         self.opened.extend(other.opened);
         self.changed.extend(other.changed);
         self.unions.extend(other.unions);
@@ -384,6 +401,10 @@ pub struct Plan {
     pub learnt: Learnt,
     /// The API's title, for deprecation notes.
     pub title: String,
+    /// One cargo feature per tag (none for a crate with fewer than two).
+    pub features: features::Features,
+    /// What each item gets of the features (after [`Plan::learnt`]).
+    pub gates: features::Gates,
     /// Whether any operation has a list path parameter (most specs have
     /// none, and then nothing is looked for).
     lists_in_paths: bool,
@@ -397,7 +418,10 @@ impl Plan {
         let facts = operation_facts(openapi, normalised);
         let consts = sends::constant_names(facts.keys().map(String::as_str));
         let lists_in_paths = facts.values().any(|f| !f.list_path_params.is_empty());
+        let features = features::Features::new(&facts);
         Plan {
+            features,
+            gates: features::Gates::default(),
             lists_in_paths,
             facts,
             consts,
@@ -439,7 +463,12 @@ impl Plan {
                 (union.clone(), variant.clone()),
             );
         }
+        if self.features.enabled() {
+            let ids = self.facts.keys().cloned().collect();
+            self.gates = features::gates(&self.features, &learnt.parts, &ids);
+        }
         self.learnt = learnt;
+        self.learnt.parts = Vec::new();
     }
 }
 
@@ -448,6 +477,9 @@ impl Plan {
 /// two must know. Union enums are recorded before anything changes them.
 pub fn learn(item: &mut Item, place: Place, plan: &Plan) -> Learnt {
     let mut learnt = Learnt::default();
+    if plan.features.enabled() {
+        learnt.parts = features::learn(item, place);
+    }
     if place != Place::Types {
         return learnt;
     }
@@ -487,6 +519,9 @@ pub fn learn(item: &mut Item, place: Place, plan: &Plan) -> Learnt {
 /// Phase two, for one item: everything that needs what phase one learnt
 /// across the file, and the operations.
 pub fn rewrite(item: &mut Item, place: Place, plan: &Plan, report: &mut Report) {
+    if plan.features.enabled() {
+        features::rewrite(item, place, &plan.gates);
+    }
     match place {
         Place::Types => enums::display(item, &plan.learnt.opened),
         Place::TypesBuilder => lists::builder(item, &plan.learnt.changed),
@@ -506,6 +541,7 @@ pub fn rewrite(item: &mut Item, place: Place, plan: &Plan, report: &mut Report) 
 
 /// After every item: the checks that need them all.
 pub fn finish(plan: &Plan, report: &mut Report) {
+    report.features = plan.features.table();
     deprecate::unmarked(&plan.facts, report);
     for id in plan.facts.keys() {
         if !report
@@ -537,7 +573,7 @@ pub fn apply(file: &mut syn::File, openapi: &OpenAPI, normalised: &Normalised) -
         rewrite(item, place, &plan, &mut report);
     });
     finish(&plan, &mut report);
-    let wiring = wiring::wiring(&plan.facts, &plan.consts);
+    let wiring = wiring::wiring(&plan);
     if let Some(builder) = syntax::module_items(&mut file.items, "builder") {
         builder.insert(0, wiring.builder);
     }
@@ -547,7 +583,7 @@ pub fn apply(file: &mut syn::File, openapi: &OpenAPI, normalised: &Normalised) -
 
 /// Calls `f` on every item of `items` that is not an inline module, with
 /// its place; descends into inline modules.
-fn each_item(items: &mut [Item], path: &mut Vec<String>, f: &mut dyn FnMut(&mut Item, Place)) {
+pub fn each_item(items: &mut [Item], path: &mut Vec<String>, f: &mut dyn FnMut(&mut Item, Place)) {
     for item in items.iter_mut() {
         if let Item::Mod(m) = item
             && let Some((_, inner)) = &mut m.content

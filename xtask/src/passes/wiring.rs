@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Ident, Item, parse_quote};
 
-use super::OperationFacts;
+use super::{OperationFacts, Plan};
 
 /// The items the crate gets besides progenitor's: the `operations` module
 /// and the hooks impl (at the top), and the `use` that makes `operations`
@@ -26,20 +26,26 @@ pub struct Wiring {
 }
 
 /// The wiring for these operations.
-pub fn wiring(
-    facts: &BTreeMap<String, OperationFacts>,
-    consts: &BTreeMap<String, String>,
-) -> Wiring {
-    let consts: BTreeMap<&String, Ident> = consts
+/// Each operation's entry is behind its tags' features (see
+/// [`super::features`]), like its method.
+pub fn wiring(plan: &Plan) -> Wiring {
+    let consts: BTreeMap<&String, Ident> = plan
+        .consts
         .iter()
         .map(|(id, name)| (id, format_ident!("{}", name)))
         .collect();
-    let constants = facts.iter().filter_map(|(id, fact)| {
+    let constants = plan.facts.iter().filter_map(|(id, fact)| {
         let name = consts.get(id)?;
-        Some(constant(id, name, fact))
+        let cfg = plan.features.cfg_of(id);
+        let constant = constant(id, name, fact);
+        Some(quote!(#cfg #constant))
     });
     // Sorted by id: `Operation::find` searches it by halves.
-    let all = facts.keys().filter_map(|id| consts.get(id));
+    let all = plan.facts.keys().filter_map(|id| {
+        let name = consts.get(id)?;
+        let cfg = plan.features.cfg_of(id);
+        Some(quote!(#cfg #name))
+    });
     let module: Item = parse_quote! {
         /// The facts of every operation, from the spec: what the runtime
         /// needs to retry, trace and report errors, per operation.

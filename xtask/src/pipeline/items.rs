@@ -28,7 +28,7 @@ use std::sync::{Barrier, OnceLock};
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
-use crate::passes::{self, Learnt, Place, Plan, Report};
+use crate::passes::{self, Learnt, Plan, Report};
 
 /// The output, as a tree of modules and item pieces in source order.
 #[derive(Debug)]
@@ -87,7 +87,7 @@ pub fn process(tokens: TokenStream, plan: &Plan, workers: usize) -> Option<Proce
             .collect();
         // Meanwhile, this thread makes the wiring's own items (new code,
         // formatted here).
-        let wiring = passes::wiring::wiring(&plan.facts, &plan.consts);
+        let wiring = passes::wiring::wiring(plan);
         let mut crates = BTreeSet::new();
         let mut tail = String::new();
         for item in &wiring.top {
@@ -170,7 +170,7 @@ fn work(
         let job = &jobs[index];
         match syn::parse_str::<syn::File>(&job.text) {
             Ok(mut file) => {
-                each(
+                passes::each_item(
                     &mut file.items,
                     &mut job.path.clone(),
                     &mut |item, place| {
@@ -196,7 +196,7 @@ fn work(
     let mut texts = Vec::with_capacity(parsed.len());
     for (index, mut file) in parsed {
         let path = &jobs[index].path;
-        each(&mut file.items, &mut path.clone(), &mut |item, place| {
+        passes::each_item(&mut file.items, &mut path.clone(), &mut |item, place| {
             passes::rewrite(item, place, plan, &mut report);
         });
         for item in &file.items {
@@ -213,21 +213,6 @@ fn work(
 
 fn render_crates(item: &syn::Item, crates: &mut BTreeSet<&'static str>) {
     crate::deps::crates_named(item, crates);
-}
-
-/// Calls `f` on every item that is not an inline module, with its place.
-fn each(items: &mut [syn::Item], path: &mut Vec<String>, f: &mut dyn FnMut(&mut syn::Item, Place)) {
-    for item in items.iter_mut() {
-        if let syn::Item::Mod(m) = item
-            && let Some((_, inner)) = &mut m.content
-        {
-            path.push(m.ident.to_string());
-            each(inner, path, f);
-            path.pop();
-        } else {
-            f(item, Place::of(path));
-        }
-    }
 }
 
 /// Shares of the jobs, one per worker, balanced by text size.
