@@ -180,7 +180,14 @@ fn full_report(root: &Path, args: &Args) -> Result<String> {
     }
     if !args.no_client {
         eprintln!("bench: client overhead");
-        out.push_str(&client::section(root)?);
+        // A client that fails to build or run is a finding in the report,
+        // not the loss of the half hour of measurements before it.
+        match client::section(root) {
+            Ok(section) => out.push_str(&section),
+            Err(e) => {
+                let _ = writeln!(out, "\n## Client overhead\n\nNot measured: {e:#}");
+            }
+        }
     }
     Ok(out)
 }
