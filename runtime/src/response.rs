@@ -49,32 +49,78 @@ pub(crate) struct CallFacts {
     pub secret: Option<std::sync::Arc<str>>,
 }
 
-/// Decodes a documented success response with a JSON body.
-pub async fn success<T, E>(
-    operation: &'static Operation,
-    response: reqwest::Response,
-) -> Result<ResponseValue<T>, ApiError<E>>
-where
-    T: DeserializeOwned,
-{
+/// A success response's body, read whole.
+///
+/// Reading it is one future whose type is the same for every operation
+/// ([`read_success`]); only [`SuccessBody::decode`], which is not async, is
+/// compiled once per response type. Each generated `send` thus awaits
+/// nothing generic, which keeps the crates that hold hundreds of them cheap
+/// to build.
+pub struct SuccessBody {
+    status: reqwest::StatusCode,
+    headers: HeaderMap,
+    facts: CallFacts,
+    bytes: reqwest::Result<bytes::Bytes>,
+}
+
+/// Reads a documented success response's body.
+pub async fn read_success(response: reqwest::Response) -> SuccessBody {
     let status = response.status();
     let headers = response.headers().clone();
     let facts = facts_of(&response);
-    let bytes = match response.bytes().await {
-        Ok(bytes) => bytes,
-        Err(e) => return Err(transport(operation, e)),
-    };
-    match serde_json::from_slice::<T>(&bytes) {
-        Ok(value) => Ok(ResponseValue::new(value, status, headers)),
-        Err(e) => {
-            let mut out = ApiError::new(ErrorKind::InvalidResponse, operation);
-            out.details.status = Some(status);
-            out.details.documented = true;
-            out.details.headers = kept_headers(&headers);
-            out.details.excerpt = Some(text::excerpt(&bytes));
-            out.details.detail = Some(text::bounded(&e.to_string()));
-            Err(finish(out, &facts))
+    SuccessBody {
+        status,
+        headers,
+        facts,
+        bytes: response.bytes().await,
+    }
+}
+
+impl SuccessBody {
+    /// The body as the documented JSON schema `T`.
+    pub fn decode<T, E>(
+        self,
+        operation: &'static Operation,
+    ) -> Result<ResponseValue<T>, ApiError<E>>
+    where
+        T: DeserializeOwned,
+    {
+        let bytes = match self.bytes {
+            Ok(bytes) => bytes,
+            Err(e) => return Err(transport(operation, e)),
+        };
+        match serde_json::from_slice::<T>(&bytes) {
+            Ok(value) => Ok(ResponseValue::new(value, self.status, self.headers)),
+            Err(e) => {
+                let mut out = ApiError::new(ErrorKind::InvalidResponse, operation);
+                out.details.status = Some(self.status);
+                out.details.documented = true;
+                out.details.headers = kept_headers(&self.headers);
+                out.details.excerpt = Some(text::excerpt(&bytes));
+                out.details.detail = Some(text::bounded(&e.to_string()));
+                Err(finish(out, &self.facts))
+            }
         }
+    }
+
+    /// The body as one variant of the operation's success type (for
+    /// operations whose statuses have different schemas): the status, not
+    /// guesswork, picks the variant.
+    pub fn decode_as<V, T, E>(
+        self,
+        operation: &'static Operation,
+        variant: fn(V) -> T,
+    ) -> Result<ResponseValue<T>, ApiError<E>>
+    where
+        V: DeserializeOwned,
+    {
+        let value = self.decode::<V, E>(operation)?;
+        let (status, headers) = (value.status(), value.headers().clone());
+        Ok(ResponseValue::new(
+            variant(value.into_inner()),
+            status,
+            headers,
+        ))
     }
 }
 
@@ -95,81 +141,31 @@ where
     ))
 }
 
-/// Decodes a documented success response into one variant of the
-/// operation's success type (for operations whose statuses have different
-/// schemas): the status, not guesswork, picks the variant.
-pub async fn success_as<V, T, E>(
-    operation: &'static Operation,
-    response: reqwest::Response,
-    variant: fn(V) -> T,
-) -> Result<ResponseValue<T>, ApiError<E>>
-where
-    V: DeserializeOwned,
-{
-    let value = success::<V, E>(operation, response).await?;
-    let (status, headers) = (value.status(), value.headers().clone());
-    Ok(ResponseValue::new(
-        variant(value.into_inner()),
-        status,
-        headers,
-    ))
+/// A call that ended without a response: the request was refused before
+/// sending, or the transport failed. Not generic, so that the future
+/// returning it ([`crate::Runtime::exchange`]) is one type for every
+/// operation; `?` turns it into the operation's [`ApiError`].
+pub struct NoResponse(ApiError<std::convert::Infallible>);
+
+impl<E> From<NoResponse> for ApiError<E> {
+    fn from(failure: NoResponse) -> Self {
+        failure.0.map_body(|never| match never {})
+    }
 }
 
-/// The error for a status the spec documents, with its typed body when the
-/// body parses as the documented schema.
-pub async fn documented<E>(
-    operation: &'static Operation,
-    response: reqwest::Response,
-) -> ApiError<E>
-where
-    E: DeserializeOwned,
-{
-    read(operation, response, true).await.typed()
-}
+impl NoResponse {
+    /// A request [`crate::Runtime::pre`] refused.
+    pub(crate) fn refused(operation: &'static Operation, message: String) -> Self {
+        Self(from_progenitor(
+            operation,
+            progenitor_client::Error::Custom(message),
+        ))
+    }
 
-/// The error for a documented status whose schema is one variant of the
-/// operation's error union.
-pub async fn documented_as<V, E>(
-    operation: &'static Operation,
-    response: reqwest::Response,
-    variant: fn(V) -> E,
-) -> ApiError<E>
-where
-    V: DeserializeOwned,
-{
-    read(operation, response, true)
-        .await
-        .typed::<V>()
-        .map_body(variant)
-}
-
-/// The error for a documented status without a JSON schema (no body, or a
-/// non-JSON one): the facts, codes and excerpt, no typed body.
-pub async fn documented_untyped<E>(
-    operation: &'static Operation,
-    response: reqwest::Response,
-) -> ApiError<E> {
-    read(operation, response, true).await.untyped()
-}
-
-/// The error for a status the spec does not list. Undocumented errors
-/// often still carry the API's usual error body, so it is tried.
-pub async fn undocumented<E>(
-    operation: &'static Operation,
-    response: reqwest::Response,
-) -> ApiError<E>
-where
-    E: DeserializeOwned,
-{
-    read(operation, response, false).await.typed()
-}
-
-/// [`undocumented`] for operations whose error type is not JSON.
-pub async fn undocumented_untyped<E>(
-    operation: &'static Operation,
-    response: reqwest::Response,
-) -> ApiError<E> {
-    read(operation, response, false).await.untyped()
+    /// A request that got no response.
+    pub(crate) fn transport(operation: &'static Operation, error: reqwest::Error) -> Self {
+        Self(transport(operation, error))
+    }
 }
 
 /// The error for the steps progenitor runs before a response arrives
@@ -213,11 +209,12 @@ pub fn from_progenitor<E>(
 
 std::thread_local! {
     /// The attempts of a call that ended without a response. A
-    /// `reqwest::Error` cannot carry them from `Runtime::exec` to
-    /// [`from_progenitor`], but nothing yields in between: progenitor's
-    /// code goes from the `exec` hook's `Err` (through the default `post`
-    /// hook, which completes at once) to the error conversion within the
-    /// same poll, so on the same thread, and the value is taken there.
+    /// `reqwest::Error` cannot carry them from `Runtime::exec` to the error
+    /// conversion, but nothing yields in between: `Runtime::exchange` maps
+    /// the `Err` as it comes, and progenitor's own code (operations the
+    /// rewrite left alone) goes from the `exec` hook's `Err` through the
+    /// default `post` hook, which completes at once, to [`from_progenitor`];
+    /// so within the same poll, on the same thread, where it is taken.
     static TRANSPORT_ATTEMPTS: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
 }
 
@@ -226,7 +223,7 @@ pub(crate) fn note_transport_attempts(attempts: u32) {
     TRANSPORT_ATTEMPTS.with(|cell| cell.set(Some(attempts)));
 }
 
-fn transport<E>(operation: &'static Operation, error: reqwest::Error) -> ApiError<E> {
+pub(crate) fn transport<E>(operation: &'static Operation, error: reqwest::Error) -> ApiError<E> {
     let kind = if error.is_timeout() {
         ErrorKind::Timeout
     } else {
@@ -242,17 +239,21 @@ fn transport<E>(operation: &'static Operation, error: reqwest::Error) -> ApiErro
     out
 }
 
-/// An error response read (bounded) but not yet typed.
-struct Read {
+/// An error response's body, read (bounded) but not yet typed: what
+/// [`read_error`] gives, by a future that is the same type for every
+/// operation; typing it is not async.
+pub struct ErrorBody {
     details: Box<Details>,
     parsed: Option<Value>,
     bytes: Vec<u8>,
     facts: CallFacts,
 }
 
-impl Read {
-    /// Without a typed body: the excerpt keeps the start of whatever came.
-    fn untyped<E>(self) -> ApiError<E> {
+impl ErrorBody {
+    /// Without a typed body (a status documented without a JSON schema, or
+    /// an operation whose error type is not JSON): the facts, codes and
+    /// excerpt; the excerpt keeps the start of whatever came.
+    pub fn untyped<E>(self) -> ApiError<E> {
         let mut out = ApiError {
             details: self.details,
             body: None,
@@ -265,7 +266,9 @@ impl Read {
     }
 
     /// With the body parsed as `E` when it is JSON of that shape.
-    fn typed<E: DeserializeOwned>(self) -> ApiError<E> {
+    /// Undocumented errors often still carry the API's usual error body, so
+    /// it is tried for them too.
+    pub fn typed<E: DeserializeOwned>(self) -> ApiError<E> {
         let mut out = ApiError {
             details: self.details,
             body: None,
@@ -282,13 +285,21 @@ impl Read {
         }
         finish(out, &self.facts)
     }
+
+    /// With the body parsed as `V`, one variant of the operation's error
+    /// union `E` (for a status whose schema differs from the others').
+    pub fn typed_as<V: DeserializeOwned, E>(self, variant: fn(V) -> E) -> ApiError<E> {
+        self.typed::<V>().map_body(variant)
+    }
 }
 
-async fn read(
+/// Reads an error response: `documented` says whether the spec lists its
+/// status for the operation.
+pub async fn read_error(
     operation: &'static Operation,
     mut response: reqwest::Response,
     documented: bool,
-) -> Read {
+) -> ErrorBody {
     let status = response.status();
     let facts = facts_of(&response);
     let mut details = Box::new(Details::new(ErrorKind::of_status(status), operation));
@@ -342,7 +353,7 @@ async fn read(
             .map(text::bounded);
     }
     details.retry_after = crate::retry::retry_after_of(&details.headers);
-    Read {
+    ErrorBody {
         details,
         parsed,
         bytes,

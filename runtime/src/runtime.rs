@@ -15,7 +15,7 @@ use tracing::Instrument as _;
 
 use crate::error::ValidationError;
 use crate::operation::Operation;
-use crate::response::CallFacts;
+use crate::response::{CallFacts, NoResponse};
 use crate::retry::{RetryPolicy, retry_after_of};
 
 /// Deadline of a whole call unless [`Runtime::timeout`] says otherwise.
@@ -262,6 +262,25 @@ impl Runtime {
         self.attempts(client, request, operation)
             .instrument(span)
             .await
+    }
+
+    /// What the hooks do ([`Runtime::pre`], then [`Runtime::exec`]), for
+    /// the operations `cargo xtask codegen` rewrote: one future whose type
+    /// is the same for every operation, so that each operation's `send`
+    /// awaits nothing compiled per operation and costs its crate little
+    /// more than building its request.
+    pub async fn exchange(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+        operation: &'static Operation,
+    ) -> Result<reqwest::Response, NoResponse> {
+        if let Err(message) = self.pre(&mut request, operation) {
+            return Err(NoResponse::refused(operation, message));
+        }
+        self.exec(client, request, operation)
+            .await
+            .map_err(|e| NoResponse::transport(operation, e))
     }
 
     async fn attempts(

@@ -2730,7 +2730,7 @@ pub mod builder {
             ::cloud_orgs_runtime::ApiError<types::Error>,
         > {
             const OPERATION: &::cloud_orgs_runtime::Operation = &operations::LIST_ORGANIZATIONS;
-            let response = async move {
+            let response = match (move || {
                 let Self {
                     client,
                     astronomer_product,
@@ -2778,52 +2778,82 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_organizations",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok::<_, Error<types::Error>>(response)
-            }
-                .await
-                .map_err(|e| ::cloud_orgs_runtime::response::from_progenitor(
-                    OPERATION,
-                    e,
-                ))?;
+                Ok::<_, Error<types::Error>>((client, request))
+            })() {
+                Ok((client, request)) => {
+                    ::cloud_orgs_runtime::Runtime::exchange(
+                            ::progenitor_client::ClientInfo::inner(client),
+                            ::progenitor_client::ClientInfo::client(client),
+                            request,
+                            OPERATION,
+                        )
+                        .await?
+                }
+                Err(e) => {
+                    return Err(
+                        ::cloud_orgs_runtime::response::from_progenitor(OPERATION, e),
+                    );
+                }
+            };
             match response.status().as_u16() {
                 200u16 => {
-                    ::cloud_orgs_runtime::response::success(OPERATION, response).await
+                    ::cloud_orgs_runtime::response::read_success(response)
+                        .await
+                        .decode(OPERATION)
                 }
                 400u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 401u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 403u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 500u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 _ => {
                     Err(
-                        ::cloud_orgs_runtime::response::undocumented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                false,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
             }
@@ -2878,7 +2908,7 @@ pub mod builder {
             ::cloud_orgs_runtime::ApiError<types::Error>,
         > {
             const OPERATION: &::cloud_orgs_runtime::Operation = &operations::GET_ORGANIZATION;
-            let response = async move {
+            let response = match (move || {
                 let Self { client, organization_id, is_look_up_only } = self;
                 let organization_id = organization_id.map_err(Error::InvalidRequest)?;
                 let is_look_up_only = is_look_up_only.map_err(Error::InvalidRequest)?;
@@ -2904,58 +2934,93 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_organization",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok::<_, Error<types::Error>>(response)
-            }
-                .await
-                .map_err(|e| ::cloud_orgs_runtime::response::from_progenitor(
-                    OPERATION,
-                    e,
-                ))?;
+                Ok::<_, Error<types::Error>>((client, request))
+            })() {
+                Ok((client, request)) => {
+                    ::cloud_orgs_runtime::Runtime::exchange(
+                            ::progenitor_client::ClientInfo::inner(client),
+                            ::progenitor_client::ClientInfo::client(client),
+                            request,
+                            OPERATION,
+                        )
+                        .await?
+                }
+                Err(e) => {
+                    return Err(
+                        ::cloud_orgs_runtime::response::from_progenitor(OPERATION, e),
+                    );
+                }
+            };
             match response.status().as_u16() {
                 200u16 => {
-                    ::cloud_orgs_runtime::response::success(OPERATION, response).await
+                    ::cloud_orgs_runtime::response::read_success(response)
+                        .await
+                        .decode(OPERATION)
                 }
                 400u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 401u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 403u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 404u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 500u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 _ => {
                     Err(
-                        ::cloud_orgs_runtime::response::undocumented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                false,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
             }
@@ -3025,7 +3090,7 @@ pub mod builder {
             ::cloud_orgs_runtime::ApiError<types::Error>,
         > {
             const OPERATION: &::cloud_orgs_runtime::Operation = &operations::UPDATE_ORGANIZATION;
-            let response = async move {
+            let response = match (move || {
                 let Self { client, organization_id, body } = self;
                 let organization_id = organization_id.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -3051,58 +3116,93 @@ pub mod builder {
                     .json(&body)
                     .headers(header_map)
                     .build()?;
-                let info = OperationInfo {
-                    operation_id: "update_organization",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok::<_, Error<types::Error>>(response)
-            }
-                .await
-                .map_err(|e| ::cloud_orgs_runtime::response::from_progenitor(
-                    OPERATION,
-                    e,
-                ))?;
+                Ok::<_, Error<types::Error>>((client, request))
+            })() {
+                Ok((client, request)) => {
+                    ::cloud_orgs_runtime::Runtime::exchange(
+                            ::progenitor_client::ClientInfo::inner(client),
+                            ::progenitor_client::ClientInfo::client(client),
+                            request,
+                            OPERATION,
+                        )
+                        .await?
+                }
+                Err(e) => {
+                    return Err(
+                        ::cloud_orgs_runtime::response::from_progenitor(OPERATION, e),
+                    );
+                }
+            };
             match response.status().as_u16() {
                 200u16 => {
-                    ::cloud_orgs_runtime::response::success(OPERATION, response).await
+                    ::cloud_orgs_runtime::response::read_success(response)
+                        .await
+                        .decode(OPERATION)
                 }
                 400u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 401u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 403u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 404u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 500u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 _ => {
                     Err(
-                        ::cloud_orgs_runtime::response::undocumented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                false,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
             }
@@ -3170,7 +3270,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<ByteStream>, ::cloud_orgs_runtime::ApiError<()>> {
             const OPERATION: &::cloud_orgs_runtime::Operation = &operations::GET_ORGANIZATION_AUDIT_LOGS;
-            let response = async move {
+            let response = match (move || {
                 let Self { client, organization_id, end_date, start_date } = self;
                 let organization_id = organization_id.map_err(Error::InvalidRequest)?;
                 let end_date = end_date.map_err(Error::InvalidRequest)?;
@@ -3189,29 +3289,34 @@ pub mod builder {
                     .query(&progenitor_client::QueryParam::new("startDate", &start_date))
                     .headers(header_map)
                     .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_organization_audit_logs",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok::<_, Error<()>>(response)
-            }
-                .await
-                .map_err(|e| ::cloud_orgs_runtime::response::from_progenitor(
-                    OPERATION,
-                    e,
-                ))?;
+                Ok::<_, Error<()>>((client, request))
+            })() {
+                Ok((client, request)) => {
+                    ::cloud_orgs_runtime::Runtime::exchange(
+                            ::progenitor_client::ClientInfo::inner(client),
+                            ::progenitor_client::ClientInfo::client(client),
+                            request,
+                            OPERATION,
+                        )
+                        .await?
+                }
+                Err(e) => {
+                    return Err(
+                        ::cloud_orgs_runtime::response::from_progenitor(OPERATION, e),
+                    );
+                }
+            };
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 _ => {
                     Err(
-                        ::cloud_orgs_runtime::response::undocumented_untyped(
+                        ::cloud_orgs_runtime::response::read_error(
                                 OPERATION,
                                 response,
+                                false,
                             )
-                            .await,
+                            .await
+                            .untyped(),
                     )
                 }
             }

@@ -3512,7 +3512,7 @@ pub mod builder {
             ::cloud_orgs_runtime::ApiError<types::BasicFailedReply>,
         > {
             const OPERATION: &::cloud_orgs_runtime::Operation = &operations::LIST_ORGANIZATIONS;
-            let response = async move {
+            let response = match (move || {
                 let Self { client } = self;
                 let url = format!("{}/organizations", client.baseurl,);
                 #[allow(unused_mut)]
@@ -3527,34 +3527,49 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_organizations",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok::<_, Error<types::BasicFailedReply>>(response)
-            }
-                .await
-                .map_err(|e| ::cloud_orgs_runtime::response::from_progenitor(
-                    OPERATION,
-                    e,
-                ))?;
+                Ok::<_, Error<types::BasicFailedReply>>((client, request))
+            })() {
+                Ok((client, request)) => {
+                    ::cloud_orgs_runtime::Runtime::exchange(
+                            ::progenitor_client::ClientInfo::inner(client),
+                            ::progenitor_client::ClientInfo::client(client),
+                            request,
+                            OPERATION,
+                        )
+                        .await?
+                }
+                Err(e) => {
+                    return Err(
+                        ::cloud_orgs_runtime::response::from_progenitor(OPERATION, e),
+                    );
+                }
+            };
             match response.status().as_u16() {
                 200u16 => {
-                    ::cloud_orgs_runtime::response::success(OPERATION, response).await
+                    ::cloud_orgs_runtime::response::read_success(response)
+                        .await
+                        .decode(OPERATION)
                 }
                 401u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 _ => {
                     Err(
-                        ::cloud_orgs_runtime::response::undocumented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                false,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
             }
@@ -3595,7 +3610,7 @@ pub mod builder {
             ::cloud_orgs_runtime::ApiError<types::BasicFailedReply>,
         > {
             const OPERATION: &::cloud_orgs_runtime::Operation = &operations::GET_ORGANIZATION_INVITATION;
-            let response = async move {
+            let response = match (move || {
                 let Self { client, invitation_token } = self;
                 let invitation_token = invitation_token.map_err(Error::InvalidRequest)?;
                 let url = format!(
@@ -3614,34 +3629,49 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_organization_invitation",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok::<_, Error<types::BasicFailedReply>>(response)
-            }
-                .await
-                .map_err(|e| ::cloud_orgs_runtime::response::from_progenitor(
-                    OPERATION,
-                    e,
-                ))?;
+                Ok::<_, Error<types::BasicFailedReply>>((client, request))
+            })() {
+                Ok((client, request)) => {
+                    ::cloud_orgs_runtime::Runtime::exchange(
+                            ::progenitor_client::ClientInfo::inner(client),
+                            ::progenitor_client::ClientInfo::client(client),
+                            request,
+                            OPERATION,
+                        )
+                        .await?
+                }
+                Err(e) => {
+                    return Err(
+                        ::cloud_orgs_runtime::response::from_progenitor(OPERATION, e),
+                    );
+                }
+            };
             match response.status().as_u16() {
                 200u16 => {
-                    ::cloud_orgs_runtime::response::success(OPERATION, response).await
+                    ::cloud_orgs_runtime::response::read_success(response)
+                        .await
+                        .decode(OPERATION)
                 }
                 404u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 _ => {
                     Err(
-                        ::cloud_orgs_runtime::response::undocumented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                false,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
             }
@@ -3682,7 +3712,7 @@ pub mod builder {
             ::cloud_orgs_runtime::ApiError<types::BasicFailedReply>,
         > {
             const OPERATION: &::cloud_orgs_runtime::Operation = &operations::ACCEPT_ORGANIZATION_INVITATION;
-            let response = async move {
+            let response = match (move || {
                 let Self { client, invitation_token } = self;
                 let invitation_token = invitation_token.map_err(Error::InvalidRequest)?;
                 let url = format!(
@@ -3701,46 +3731,71 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                let info = OperationInfo {
-                    operation_id: "accept_organization_invitation",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok::<_, Error<types::BasicFailedReply>>(response)
-            }
-                .await
-                .map_err(|e| ::cloud_orgs_runtime::response::from_progenitor(
-                    OPERATION,
-                    e,
-                ))?;
+                Ok::<_, Error<types::BasicFailedReply>>((client, request))
+            })() {
+                Ok((client, request)) => {
+                    ::cloud_orgs_runtime::Runtime::exchange(
+                            ::progenitor_client::ClientInfo::inner(client),
+                            ::progenitor_client::ClientInfo::client(client),
+                            request,
+                            OPERATION,
+                        )
+                        .await?
+                }
+                Err(e) => {
+                    return Err(
+                        ::cloud_orgs_runtime::response::from_progenitor(OPERATION, e),
+                    );
+                }
+            };
             match response.status().as_u16() {
                 200u16 => {
-                    ::cloud_orgs_runtime::response::success(OPERATION, response).await
+                    ::cloud_orgs_runtime::response::read_success(response)
+                        .await
+                        .decode(OPERATION)
                 }
                 400u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 403u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 404u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 _ => {
                     Err(
-                        ::cloud_orgs_runtime::response::undocumented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                false,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
             }
@@ -3781,7 +3836,7 @@ pub mod builder {
             ::cloud_orgs_runtime::ApiError<types::BasicFailedReply>,
         > {
             const OPERATION: &::cloud_orgs_runtime::Operation = &operations::GET_ORGANIZATION;
-            let response = async move {
+            let response = match (move || {
                 let Self { client, organization_id } = self;
                 let organization_id = organization_id.map_err(Error::InvalidRequest)?;
                 let url = format!(
@@ -3800,46 +3855,71 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_organization",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok::<_, Error<types::BasicFailedReply>>(response)
-            }
-                .await
-                .map_err(|e| ::cloud_orgs_runtime::response::from_progenitor(
-                    OPERATION,
-                    e,
-                ))?;
+                Ok::<_, Error<types::BasicFailedReply>>((client, request))
+            })() {
+                Ok((client, request)) => {
+                    ::cloud_orgs_runtime::Runtime::exchange(
+                            ::progenitor_client::ClientInfo::inner(client),
+                            ::progenitor_client::ClientInfo::client(client),
+                            request,
+                            OPERATION,
+                        )
+                        .await?
+                }
+                Err(e) => {
+                    return Err(
+                        ::cloud_orgs_runtime::response::from_progenitor(OPERATION, e),
+                    );
+                }
+            };
             match response.status().as_u16() {
                 200u16 => {
-                    ::cloud_orgs_runtime::response::success(OPERATION, response).await
+                    ::cloud_orgs_runtime::response::read_success(response)
+                        .await
+                        .decode(OPERATION)
                 }
                 401u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 403u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 404u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 _ => {
                     Err(
-                        ::cloud_orgs_runtime::response::undocumented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                false,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
             }
@@ -3906,7 +3986,7 @@ pub mod builder {
             ::cloud_orgs_runtime::ApiError<types::BasicFailedReply>,
         > {
             const OPERATION: &::cloud_orgs_runtime::Operation = &operations::UPDATE_ORGANIZATION;
-            let response = async move {
+            let response = match (move || {
                 let Self { client, organization_id, body } = self;
                 let organization_id = organization_id.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -3932,52 +4012,82 @@ pub mod builder {
                     .json(&body)
                     .headers(header_map)
                     .build()?;
-                let info = OperationInfo {
-                    operation_id: "update_organization",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok::<_, Error<types::BasicFailedReply>>(response)
-            }
-                .await
-                .map_err(|e| ::cloud_orgs_runtime::response::from_progenitor(
-                    OPERATION,
-                    e,
-                ))?;
+                Ok::<_, Error<types::BasicFailedReply>>((client, request))
+            })() {
+                Ok((client, request)) => {
+                    ::cloud_orgs_runtime::Runtime::exchange(
+                            ::progenitor_client::ClientInfo::inner(client),
+                            ::progenitor_client::ClientInfo::client(client),
+                            request,
+                            OPERATION,
+                        )
+                        .await?
+                }
+                Err(e) => {
+                    return Err(
+                        ::cloud_orgs_runtime::response::from_progenitor(OPERATION, e),
+                    );
+                }
+            };
             match response.status().as_u16() {
                 200u16 => {
-                    ::cloud_orgs_runtime::response::success(OPERATION, response).await
+                    ::cloud_orgs_runtime::response::read_success(response)
+                        .await
+                        .decode(OPERATION)
                 }
                 400u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 401u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 403u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 404u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 _ => {
                     Err(
-                        ::cloud_orgs_runtime::response::undocumented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                false,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
             }
@@ -4018,7 +4128,7 @@ pub mod builder {
             ::cloud_orgs_runtime::ApiError<types::BasicFailedReply>,
         > {
             const OPERATION: &::cloud_orgs_runtime::Operation = &operations::LIST_ORGANIZATION_INVITATIONS;
-            let response = async move {
+            let response = match (move || {
                 let Self { client, organization_id } = self;
                 let organization_id = organization_id.map_err(Error::InvalidRequest)?;
                 let url = format!(
@@ -4037,34 +4147,49 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_organization_invitations",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok::<_, Error<types::BasicFailedReply>>(response)
-            }
-                .await
-                .map_err(|e| ::cloud_orgs_runtime::response::from_progenitor(
-                    OPERATION,
-                    e,
-                ))?;
+                Ok::<_, Error<types::BasicFailedReply>>((client, request))
+            })() {
+                Ok((client, request)) => {
+                    ::cloud_orgs_runtime::Runtime::exchange(
+                            ::progenitor_client::ClientInfo::inner(client),
+                            ::progenitor_client::ClientInfo::client(client),
+                            request,
+                            OPERATION,
+                        )
+                        .await?
+                }
+                Err(e) => {
+                    return Err(
+                        ::cloud_orgs_runtime::response::from_progenitor(OPERATION, e),
+                    );
+                }
+            };
             match response.status().as_u16() {
                 200u16 => {
-                    ::cloud_orgs_runtime::response::success(OPERATION, response).await
+                    ::cloud_orgs_runtime::response::read_success(response)
+                        .await
+                        .decode(OPERATION)
                 }
                 404u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 _ => {
                     Err(
-                        ::cloud_orgs_runtime::response::undocumented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                false,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
             }
@@ -4134,7 +4259,7 @@ pub mod builder {
             ::cloud_orgs_runtime::ApiError<types::BasicFailedReply>,
         > {
             const OPERATION: &::cloud_orgs_runtime::Operation = &operations::CREATE_ORGANIZATION_INVITATIONS;
-            let response = async move {
+            let response = match (move || {
                 let Self { client, organization_id, body } = self;
                 let organization_id = organization_id.map_err(Error::InvalidRequest)?;
                 let body = body
@@ -4160,52 +4285,82 @@ pub mod builder {
                     .json(&body)
                     .headers(header_map)
                     .build()?;
-                let info = OperationInfo {
-                    operation_id: "create_organization_invitations",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok::<_, Error<types::BasicFailedReply>>(response)
-            }
-                .await
-                .map_err(|e| ::cloud_orgs_runtime::response::from_progenitor(
-                    OPERATION,
-                    e,
-                ))?;
+                Ok::<_, Error<types::BasicFailedReply>>((client, request))
+            })() {
+                Ok((client, request)) => {
+                    ::cloud_orgs_runtime::Runtime::exchange(
+                            ::progenitor_client::ClientInfo::inner(client),
+                            ::progenitor_client::ClientInfo::client(client),
+                            request,
+                            OPERATION,
+                        )
+                        .await?
+                }
+                Err(e) => {
+                    return Err(
+                        ::cloud_orgs_runtime::response::from_progenitor(OPERATION, e),
+                    );
+                }
+            };
             match response.status().as_u16() {
                 201u16 => {
-                    ::cloud_orgs_runtime::response::success(OPERATION, response).await
+                    ::cloud_orgs_runtime::response::read_success(response)
+                        .await
+                        .decode(OPERATION)
                 }
                 400u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 403u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 404u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 429u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 _ => {
                     Err(
-                        ::cloud_orgs_runtime::response::undocumented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                false,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
             }
@@ -4262,7 +4417,7 @@ pub mod builder {
             ::cloud_orgs_runtime::ApiError<types::BasicFailedReply>,
         > {
             const OPERATION: &::cloud_orgs_runtime::Operation = &operations::DELETE_ORGANIZATION_INVITATIONS;
-            let response = async move {
+            let response = match (move || {
                 let Self { client, organization_id, invitation_tokens } = self;
                 let organization_id = organization_id.map_err(Error::InvalidRequest)?;
                 let invitation_tokens = invitation_tokens
@@ -4284,40 +4439,60 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                let info = OperationInfo {
-                    operation_id: "delete_organization_invitations",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok::<_, Error<types::BasicFailedReply>>(response)
-            }
-                .await
-                .map_err(|e| ::cloud_orgs_runtime::response::from_progenitor(
-                    OPERATION,
-                    e,
-                ))?;
+                Ok::<_, Error<types::BasicFailedReply>>((client, request))
+            })() {
+                Ok((client, request)) => {
+                    ::cloud_orgs_runtime::Runtime::exchange(
+                            ::progenitor_client::ClientInfo::inner(client),
+                            ::progenitor_client::ClientInfo::client(client),
+                            request,
+                            OPERATION,
+                        )
+                        .await?
+                }
+                Err(e) => {
+                    return Err(
+                        ::cloud_orgs_runtime::response::from_progenitor(OPERATION, e),
+                    );
+                }
+            };
             match response.status().as_u16() {
                 200u16 => {
-                    ::cloud_orgs_runtime::response::success(OPERATION, response).await
+                    ::cloud_orgs_runtime::response::read_success(response)
+                        .await
+                        .decode(OPERATION)
                 }
                 400u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 404u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 _ => {
                     Err(
-                        ::cloud_orgs_runtime::response::undocumented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                false,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
             }
@@ -4358,7 +4533,7 @@ pub mod builder {
             ::cloud_orgs_runtime::ApiError<types::BasicFailedReply>,
         > {
             const OPERATION: &::cloud_orgs_runtime::Operation = &operations::LIST_ORGANIZATION_MEMBERS;
-            let response = async move {
+            let response = match (move || {
                 let Self { client, organization_id } = self;
                 let organization_id = organization_id.map_err(Error::InvalidRequest)?;
                 let url = format!(
@@ -4377,34 +4552,49 @@ pub mod builder {
                     )
                     .headers(header_map)
                     .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_organization_members",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok::<_, Error<types::BasicFailedReply>>(response)
-            }
-                .await
-                .map_err(|e| ::cloud_orgs_runtime::response::from_progenitor(
-                    OPERATION,
-                    e,
-                ))?;
+                Ok::<_, Error<types::BasicFailedReply>>((client, request))
+            })() {
+                Ok((client, request)) => {
+                    ::cloud_orgs_runtime::Runtime::exchange(
+                            ::progenitor_client::ClientInfo::inner(client),
+                            ::progenitor_client::ClientInfo::client(client),
+                            request,
+                            OPERATION,
+                        )
+                        .await?
+                }
+                Err(e) => {
+                    return Err(
+                        ::cloud_orgs_runtime::response::from_progenitor(OPERATION, e),
+                    );
+                }
+            };
             match response.status().as_u16() {
                 200u16 => {
-                    ::cloud_orgs_runtime::response::success(OPERATION, response).await
+                    ::cloud_orgs_runtime::response::read_success(response)
+                        .await
+                        .decode(OPERATION)
                 }
                 404u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 _ => {
                     Err(
-                        ::cloud_orgs_runtime::response::undocumented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                false,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
             }
@@ -4471,7 +4661,7 @@ pub mod builder {
             ::cloud_orgs_runtime::ApiError<types::BasicFailedReply>,
         > {
             const OPERATION: &::cloud_orgs_runtime::Operation = &operations::DELETE_ORGANIZATION_MEMBERSHIPS;
-            let response = async move {
+            let response = match (move || {
                 let Self { client, organization_id, user_ids, force } = self;
                 let organization_id = organization_id.map_err(Error::InvalidRequest)?;
                 let user_ids = user_ids.map_err(Error::InvalidRequest)?;
@@ -4494,34 +4684,49 @@ pub mod builder {
                     .query(&progenitor_client::QueryParam::new("force", &force))
                     .headers(header_map)
                     .build()?;
-                let info = OperationInfo {
-                    operation_id: "delete_organization_memberships",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok::<_, Error<types::BasicFailedReply>>(response)
-            }
-                .await
-                .map_err(|e| ::cloud_orgs_runtime::response::from_progenitor(
-                    OPERATION,
-                    e,
-                ))?;
+                Ok::<_, Error<types::BasicFailedReply>>((client, request))
+            })() {
+                Ok((client, request)) => {
+                    ::cloud_orgs_runtime::Runtime::exchange(
+                            ::progenitor_client::ClientInfo::inner(client),
+                            ::progenitor_client::ClientInfo::client(client),
+                            request,
+                            OPERATION,
+                        )
+                        .await?
+                }
+                Err(e) => {
+                    return Err(
+                        ::cloud_orgs_runtime::response::from_progenitor(OPERATION, e),
+                    );
+                }
+            };
             match response.status().as_u16() {
                 200u16 => {
-                    ::cloud_orgs_runtime::response::success(OPERATION, response).await
+                    ::cloud_orgs_runtime::response::read_success(response)
+                        .await
+                        .decode(OPERATION)
                 }
                 404u16 => {
                     Err(
-                        ::cloud_orgs_runtime::response::documented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                true,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
                 _ => {
                     Err(
-                        ::cloud_orgs_runtime::response::undocumented(OPERATION, response)
-                            .await,
+                        ::cloud_orgs_runtime::response::read_error(
+                                OPERATION,
+                                response,
+                                false,
+                            )
+                            .await
+                            .typed(),
                     )
                 }
             }

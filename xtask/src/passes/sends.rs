@@ -6,23 +6,33 @@
 //! status when an error body is not JSON, puts whole bodies in `Display`,
 //! and turns undocumented statuses into an opaque response. This pass
 //! rewrites each arm, by its shape, into a call of
-//! `cloud_orgs_runtime::response` (see that module) and wraps the request
-//! steps before the match so their failures become the same
-//! `cloud_orgs_runtime::ApiError`:
+//! `cloud_orgs_runtime::response` (see that module), and the hooks before
+//! the match into one call of `Runtime::exchange`, so that every failure
+//! becomes the same `cloud_orgs_runtime::ApiError`:
 //!
 //! ```text
 //! pub async fn send(self) -> Result<ResponseValue<T>, cloud_orgs_runtime::ApiError<E>> {
 //!     const OPERATION: &Operation = &operations::UPDATE_ORGANIZATION;
-//!     let response = async move { /* progenitor's request code */ Ok(response) }
-//!         .await
-//!         .map_err(|e| response::from_progenitor(OPERATION, e))?;
+//!     let response = match (move || { /* progenitor's request steps */ Ok((client, request)) })() {
+//!         Ok((client, request)) => Runtime::exchange(client.inner(), client.client(), request, OPERATION).await?,
+//!         Err(e) => return Err(response::from_progenitor(OPERATION, e)),
+//!     };
 //!     match response.status().as_u16() {
-//!         200u16 => response::success(OPERATION, response).await,
-//!         404u16 => Err(response::documented(OPERATION, response).await),
-//!         _ => Err(response::undocumented(OPERATION, response).await),
+//!         200u16 => response::read_success(response).await.decode(OPERATION),
+//!         404u16 => Err(response::read_error(OPERATION, response, true).await.typed()),
+//!         _ => Err(response::read_error(OPERATION, response, false).await.typed()),
 //!     }
 //! }
 //! ```
+//!
+//! The shape is chosen for the build of the generated crate, which holds
+//! hundreds of these: progenitor's request steps are not async, so they run
+//! in a plain closure, and every future a `send` awaits (`exchange`,
+//! `read_success`, `read_error`) is one type for all operations, compiled
+//! once in the runtime; what is compiled per operation or per response
+//! type is not async. (progenitor's own shape, an `async` block awaiting
+//! its generic hooks and a generic decoding per type, made the `send`
+//! bodies a third of the crate's build.)
 //!
 //! It also drops the `api-version` header progenitor sends from
 //! `info.version` (the documented APIs do not ask for it, and a server may
@@ -339,6 +349,119 @@ struct Rewriting {
     ok: Type,
     err: Type,
     arms: Vec<(ArmShape, Option<syn::Path>)>,
+    hooks: Hooks,
+}
+
+/// Where progenitor's request steps end and its hooks begin:
+///
+/// ```text
+/// let info = OperationInfo { .. };        // stmts[at]
+/// client.pre(&mut request, &info).await?;
+/// let result = client.exec(request, &info).await;
+/// client.post(&result, &info).await?;
+/// let response = result?;
+/// match response.status().as_u16() { .. } // the last statement
+/// ```
+struct Hooks {
+    at: usize,
+    /// What the hooks are called on: `client` (builder style) or `self`.
+    client: Expr,
+    /// The request the steps build.
+    request: Ident,
+}
+
+/// Finds the hooks in `stmts`, and checks the steps before them are not
+/// async (they move into a closure, where an `.await` or a `return` would
+/// mean something else).
+fn hooks(stmts: &[Stmt], response: &Ident) -> Result<Hooks, String> {
+    let unknown = |what: &str| Err(format!("{what}: progenitor's output changed shape"));
+    let Some(at) = stmts.iter().position(|stmt| {
+        matches!(stmt, Stmt::Local(local)
+            if local.init.as_ref().is_some_and(|init| matches!(&*init.expr,
+                Expr::Struct(s) if syntax::path_ends_with(&s.path, &["OperationInfo"]))))
+    }) else {
+        return unknown("no `OperationInfo` before the status match");
+    };
+    let [pre, exec, post, last, _status_match] = &stmts[at + 1..] else {
+        return unknown("the hooks are not the four statements before the status match");
+    };
+    let hook = |expr: &Expr, name: &str| match syntax::unwrap_expr(expr) {
+        Expr::MethodCall(call) if call.method == name => Some((*call.receiver).clone()),
+        _ => None,
+    };
+    let stmt_expr = |stmt: &Stmt| match stmt {
+        Stmt::Expr(expr, Some(_)) => Some(expr.clone()),
+        _ => None,
+    };
+    let local_init = |stmt: &Stmt| match stmt {
+        Stmt::Local(syn::Local {
+            pat: syn::Pat::Ident(p),
+            init: Some(init),
+            ..
+        }) => Some((p.ident.clone(), (*init.expr).clone())),
+        _ => None,
+    };
+    let Some(pre_call) = stmt_expr(pre)
+        .as_ref()
+        .and_then(syntax::tried)
+        .and_then(syntax::awaited)
+        .cloned()
+    else {
+        return unknown("the `pre` hook is not `client.pre(..).await?`");
+    };
+    let Some(client) = hook(&pre_call, "pre") else {
+        return unknown("the `pre` hook is not `client.pre(..).await?`");
+    };
+    let Expr::MethodCall(pre_call) = syntax::unwrap_expr(&pre_call) else {
+        return unknown("the `pre` hook is not a method call");
+    };
+    let request = match pre_call.args.first() {
+        Some(Expr::Reference(r)) if r.mutability.is_some() => syntax::local(&r.expr).cloned(),
+        _ => None,
+    };
+    let Some(request) = request else {
+        return unknown("the `pre` hook does not take `&mut request`");
+    };
+    let exec_ok = local_init(exec).is_some_and(|(_, init)| {
+        syntax::awaited(&init)
+            .and_then(|e| hook(e, "exec"))
+            .as_ref()
+            == Some(&client)
+    });
+    let post_ok = stmt_expr(post).is_some_and(|e| {
+        syntax::tried(&e)
+            .and_then(syntax::awaited)
+            .and_then(|e| hook(e, "post"))
+            .as_ref()
+            == Some(&client)
+    });
+    let last_ok = local_init(last)
+        .is_some_and(|(name, init)| &name == response && syntax::tried(&init).is_some());
+    if !(exec_ok && post_ok && last_ok) {
+        return unknown("the `exec` and `post` hooks are not where progenitor writes them");
+    }
+    struct Async(bool);
+    impl<'ast> Visit<'ast> for Async {
+        fn visit_expr_await(&mut self, _: &'ast syn::ExprAwait) {
+            self.0 = true;
+        }
+        fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
+            self.0 = true;
+        }
+        // What a nested closure or async block does is its own.
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    }
+    let mut found = Async(false);
+    stmts[..at].iter().for_each(|stmt| found.visit_stmt(stmt));
+    if found.0 {
+        return Err("its request steps await or return before the hooks".to_string());
+    }
+    Ok(Hooks {
+        at,
+        client,
+        request,
+    })
 }
 
 fn plan(f: &ImplItemFn, id: &str, response: &Ident, passes: &Plan) -> Result<Rewriting, String> {
@@ -383,7 +506,13 @@ fn plan(f: &ImplItemFn, id: &str, response: &Ident, passes: &Plan) -> Result<Rew
         };
         arms.push((shape, variant));
     }
-    Ok(Rewriting { ok, err, arms })
+    let hooks = hooks(&f.block.stmts, response)?;
+    Ok(Rewriting {
+        ok,
+        err,
+        arms,
+        hooks,
+    })
 }
 
 /// Whether a normalisation status is the one a pattern matches.
@@ -401,17 +530,27 @@ fn apply(f: &mut ImplItemFn, constant: &Ident, response: &Ident, plan: Rewriting
     let Some(Stmt::Expr(Expr::Match(mut status_match), None)) = f.block.stmts.pop() else {
         return;
     };
-    let Rewriting { ok, err, arms } = plan;
+    let Rewriting {
+        ok,
+        err,
+        arms,
+        hooks,
+    } = plan;
     let rt = quote!(::cloud_orgs_runtime::response);
     // `()` and byte streams are no JSON error bodies to try.
     let untyped_errors = match &err {
         Type::Tuple(t) => t.elems.is_empty(),
         other => syntax::type_ident(other).is_some_and(|i| i == "ByteStream"),
     };
+    let error = |documented: bool| quote!(#rt::read_error(OPERATION, #response, #documented).await);
     for (arm, (shape, variant)) in status_match.arms.iter_mut().zip(arms) {
         let body: TokenStream = match (shape, variant) {
-            (ArmShape::Success, Some(v)) => quote!(#rt::success_as(OPERATION, #response, #v).await),
-            (ArmShape::Success, None) => quote!(#rt::success(OPERATION, #response).await),
+            (ArmShape::Success, Some(v)) => {
+                quote!(#rt::read_success(#response).await.decode_as(OPERATION, #v))
+            }
+            (ArmShape::Success, None) => {
+                quote!(#rt::read_success(#response).await.decode(OPERATION))
+            }
             (ArmShape::Raw, _) => continue,
             (ArmShape::SuccessEmpty, _) => quote!(#rt::success_empty(OPERATION, #response)),
             (ArmShape::Upgrade, _) => quote! {
@@ -420,19 +559,24 @@ fn apply(f: &mut ImplItemFn, constant: &Ident, response: &Ident, plan: Rewriting
                     .map_err(|e| #rt::from_progenitor(OPERATION, e))
             },
             (ArmShape::ErrorTyped, Some(v)) => {
-                quote!(Err(#rt::documented_as(OPERATION, #response, #v).await))
+                let read = error(true);
+                quote!(Err(#read.typed_as(#v)))
             }
             (ArmShape::ErrorTyped, None) => {
-                quote!(Err(#rt::documented(OPERATION, #response).await))
+                let read = error(true);
+                quote!(Err(#read.typed()))
             }
             (ArmShape::ErrorUntyped, _) => {
-                quote!(Err(#rt::documented_untyped(OPERATION, #response).await))
+                let read = error(true);
+                quote!(Err(#read.untyped()))
             }
             (ArmShape::Undocumented, _) if untyped_errors => {
-                quote!(Err(#rt::undocumented_untyped(OPERATION, #response).await))
+                let read = error(false);
+                quote!(Err(#read.untyped()))
             }
             (ArmShape::Undocumented, _) => {
-                quote!(Err(#rt::undocumented(OPERATION, #response).await))
+                let read = error(false);
+                quote!(Err(#read.typed()))
             }
         };
         *arm.body = parse_quote!(#body);
@@ -447,44 +591,60 @@ fn apply(f: &mut ImplItemFn, constant: &Ident, response: &Ident, plan: Rewriting
     {
         status_match.arms.truncate(first_wild + 1);
     }
-    // The request steps move into the async block as syn nodes: quoting
-    // and re-parsing them (the bulk of each body) cost more than all the
-    // rest of the passes. The template's empty block is filled in place.
-    let prelude = std::mem::take(&mut f.block.stmts);
+    // The request steps move into the closure as syn nodes: quoting and
+    // re-parsing them (the bulk of each body) cost more than all the rest
+    // of the passes. The template's empty block is filled in place.
+    let Hooks {
+        at,
+        client,
+        request,
+    } = hooks;
+    let mut steps = std::mem::take(&mut f.block.stmts);
+    steps.truncate(at);
     f.sig.output = parse_quote!(-> Result<#ok, ::cloud_orgs_runtime::ApiError<#err>>);
     f.block = parse_quote!({
         const OPERATION: &::cloud_orgs_runtime::Operation = &operations::#constant;
-        let #response = async move {
-            Ok::<_, Error<#err>>(#response)
-        }
-        .await
-        .map_err(|e| #rt::from_progenitor(OPERATION, e))?;
+        let #response = match (move || {
+            Ok::<_, Error<#err>>((#client, #request))
+        })() {
+            Ok((client, request)) => ::cloud_orgs_runtime::Runtime::exchange(
+                ::progenitor_client::ClientInfo::inner(client),
+                ::progenitor_client::ClientInfo::client(client),
+                request,
+                OPERATION,
+            )
+            .await?,
+            Err(e) => return Err(#rt::from_progenitor(OPERATION, e)),
+        };
     });
-    if let Some(steps) = template_steps(&mut f.block) {
-        let tail = std::mem::replace(&mut steps.stmts, prelude);
-        steps.stmts.extend(tail);
+    if let Some(closure) = template_steps(&mut f.block) {
+        let tail = std::mem::replace(&mut closure.stmts, steps);
+        closure.stmts.extend(tail);
     }
     f.block
         .stmts
         .push(Stmt::Expr(Expr::Match(status_match), None));
 }
 
-/// The body of the `async move { .. }` in the send template above.
+/// The body of the closure in the send template above.
 fn template_steps(block: &mut syn::Block) -> Option<&mut syn::Block> {
     let Some(Stmt::Local(local)) = block.stmts.get_mut(1) else {
         return None;
     };
-    let Expr::Try(sent) = &mut *local.init.as_mut()?.expr else {
+    let Expr::Match(m) = &mut *local.init.as_mut()?.expr else {
         return None;
     };
-    let Expr::MethodCall(map_err) = &mut *sent.expr else {
+    let Expr::Call(call) = &mut *m.expr else {
         return None;
     };
-    let Expr::Await(awaited) = &mut *map_err.receiver else {
+    let Expr::Paren(paren) = &mut *call.func else {
         return None;
     };
-    match &mut *awaited.base {
-        Expr::Async(steps) => Some(&mut steps.block),
+    let Expr::Closure(closure) = &mut *paren.expr else {
+        return None;
+    };
+    match &mut *closure.body {
+        Expr::Block(body) => Some(&mut body.block),
         _ => None,
     }
 }
