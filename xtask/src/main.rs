@@ -5,6 +5,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Codegen allocates and frees millions of small syntax nodes on every
+/// core; with glibc's allocator that was a third of its time (perf, on the
+/// 1000-operation spec). Raw progenitor, timed by the bench in this same
+/// binary, gets the same allocator: the ratios compare like with like.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",
