@@ -414,28 +414,30 @@ fn cargo_check(crate_dir: &Path, target: &Path) -> Result<Build> {
     let output = cmd.output().context("cannot run cargo check")?;
     let seconds = started.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let count = |prefix: &str| {
-        stderr
-            .lines()
-            .filter(|l| {
-                l.starts_with(prefix)
-                    && !l.contains("generated")
-                    && !l.contains("could not compile")
-            })
-            .count()
-    };
     let mut build = Build {
         ok: output.status.success(),
         seconds,
         peak_mib: read_rss(&rss),
-        errors: count("error"),
-        warnings: count("warning"),
+        errors: diagnostics(&stderr, "error"),
+        warnings: diagnostics(&stderr, "warning"),
         subsets: None,
     };
     if build.ok {
         build.subsets = check_subsets(&manifest, target, &mut build)?;
     }
     Ok(build)
+}
+
+/// How many `error`/`warning` diagnostics (by `kind`) cargo's stderr
+/// holds, without its summary lines ("`x` generated 3 warnings", "could
+/// not compile").
+fn diagnostics(stderr: &str, kind: &str) -> usize {
+    stderr
+        .lines()
+        .filter(|l| {
+            l.starts_with(kind) && !l.contains("generated") && !l.contains("could not compile")
+        })
+        .count()
 }
 
 /// With per-tag features, the crate must build with any of them alone,
@@ -469,10 +471,7 @@ fn check_subsets(manifest: &Path, target: &Path, build: &mut Build) -> Result<Op
         subsets.slowest = subsets.slowest.max(started.elapsed().as_secs_f64());
         subsets.checked += 1;
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let warnings = stderr
-            .lines()
-            .filter(|l| l.starts_with("warning") && !l.contains("generated"))
-            .count();
+        let warnings = diagnostics(&stderr, "warning");
         build.warnings += warnings;
         if output.status.success() && warnings == 0 {
             subsets.ok += 1;

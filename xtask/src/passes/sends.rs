@@ -754,6 +754,68 @@ mod tests {
         assert_eq!(shape(parse_quote!(Ok(something_else(response)))), None);
     }
 
+    fn body(block: syn::Block) -> Result<Hooks, String> {
+        hooks(&block.stmts, &format_ident!("response"))
+    }
+
+    #[test]
+    fn finds_the_hooks_progenitor_writes() {
+        let found = body(parse_quote!({
+            let Self { client, id } = self;
+            let url = format!("{}/things/{}", client.baseurl, id);
+            let mut request = client.client.get(url).build()?;
+            let info = OperationInfo {
+                operation_id: "get_thing",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }))
+        .expect("progenitor's shape");
+        assert_eq!(found.at, 3);
+        assert_eq!(found.client, parse_quote!(client));
+        assert_eq!(found.request, "request");
+    }
+
+    #[test]
+    fn steps_that_await_or_other_hooks_are_left_alone() {
+        // An await before the hooks would change meaning in a closure.
+        let awaits = body(parse_quote!({
+            let body = fetch().await;
+            let mut request = client.client.get(url).body(body).build()?;
+            let info = OperationInfo {
+                operation_id: "get_thing",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }));
+        assert!(awaits.is_err());
+        // A hook more, or on another client: not the shape it knows.
+        let other = body(parse_quote!({
+            let mut request = client.client.get(url).build()?;
+            let info = OperationInfo {
+                operation_id: "get_thing",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = other.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }));
+        assert!(other.is_err());
+    }
+
     #[test]
     fn constant_names_are_unique() {
         let names = constant_names(["type_", "a", "A"].into_iter());
