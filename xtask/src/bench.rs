@@ -76,6 +76,19 @@ pub struct Args {
     pub root: Option<PathBuf>,
 }
 
+/// The heading of the report's hand-written part: what bounds each target
+/// not met, read from profiles (perf, `rustc -Ztime-passes`) that the bench
+/// does not take itself. Everything above it is rewritten on each run;
+/// from it to the end is kept as it was.
+pub const ANALYSIS_HEADING: &str = "## Analysis";
+
+/// The hand-written analysis at the end of the existing report, if any.
+fn kept_analysis(report: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(report).ok()?;
+    let at = text.find(&format!("\n{ANALYSIS_HEADING}"))?;
+    Some(text[at..].to_string())
+}
+
 /// `cargo xtask bench`.
 pub fn run(args: &Args) -> Result<ExitCode> {
     if let (Some(kind), Some(ops), Some(root)) = (&args.measure, args.ops, &args.root) {
@@ -91,9 +104,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         return reinvoke_in_release(args);
     }
     let root = codegen::workspace_root();
-    let report = full_report(&root, args)?;
+    let mut report = full_report(&root, args)?;
     print!("{report}");
     let out = root.join(&args.output);
+    if let Some(analysis) = kept_analysis(&out) {
+        report.push_str(&analysis);
+    }
     std::fs::write(&out, &report).with_context(|| format!("{}: cannot write", out.display()))?;
     eprintln!("wrote {}", out.display());
     Ok(ExitCode::SUCCESS)
@@ -672,4 +688,24 @@ pub fn scale_tables(rows: &[ScaleRow]) -> String {
 pub fn tiny(dir: &Path) -> Result<String> {
     let rows = scale(dir, &[10], 1, false)?;
     Ok(scale_tables(&rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hand_written_analysis_is_kept() {
+        let dir = std::env::temp_dir().join(format!("bench-analysis-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let report = dir.join("BENCHMARKS.md");
+        std::fs::write(&report, "# Benchmarks\n\n| a |\n\n## Analysis\n\nWhy.\n").unwrap();
+        assert_eq!(
+            kept_analysis(&report).as_deref(),
+            Some("\n## Analysis\n\nWhy.\n")
+        );
+        std::fs::write(&report, "# Benchmarks\n\n| a |\n").unwrap();
+        assert_eq!(kept_analysis(&report), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
