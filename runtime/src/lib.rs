@@ -3,8 +3,11 @@
 //! The crates in `generated/` are progenitor's output for our specs. They
 //! carry a [`Runtime`] as progenitor's inner type, and codegen writes one
 //! `impl ClientHooks<Runtime> for Client` per crate that hands every request
-//! to it, with the operation's facts from the spec ([`Operation`]). So every
-//! operation, present and future, gets:
+//! to it, with the operation's facts from the spec ([`Operation`]). Each
+//! operation's `send` calls [`Runtime::exchange`], which does what those
+//! hooks do as one future shared by all operations (cheaper to compile than
+//! progenitor's generic hook calls in every body), then decodes with
+//! [`response`]. So every operation, present and future, gets:
 //!
 //! - **one error type**: [`ApiError<E>`] (with the documented error body
 //!   `E`), converting with `?` into [`Error`], classified by what a caller
