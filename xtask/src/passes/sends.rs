@@ -754,28 +754,31 @@ mod tests {
         assert_eq!(shape(parse_quote!(Ok(something_else(response)))), None);
     }
 
-    fn body(block: syn::Block) -> Result<Hooks, String> {
-        hooks(&block.stmts, &format_ident!("response"))
-    }
-
-    #[test]
-    fn finds_the_hooks_progenitor_writes() {
-        let found = body(parse_quote!({
-            let Self { client, id } = self;
-            let url = format!("{}/things/{}", client.baseurl, id);
-            let mut request = client.client.get(url).build()?;
-            let info = OperationInfo {
-                operation_id: "get_thing",
-            };
+    /// `steps`, then the hooks as progenitor writes them (with `exec`
+    /// called on `exec_on`), then the status match.
+    fn hooks_after(steps: Vec<Stmt>, exec_on: Expr) -> Result<Hooks, String> {
+        let tail: syn::Block = parse_quote!({
+            let info = OperationInfo { operation_id: "get_thing" };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = #exec_on.exec(request, &info).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
-        }))
-        .expect("progenitor's shape");
+        });
+        let stmts: Vec<Stmt> = steps.into_iter().chain(tail.stmts).collect();
+        hooks(&stmts, &format_ident!("response"))
+    }
+
+    #[test]
+    fn finds_the_hooks_progenitor_writes() {
+        let steps: syn::Block = parse_quote!({
+            let Self { client, id } = self;
+            let url = format!("{}/things/{}", client.baseurl, id);
+            let mut request = client.client.get(url).build()?;
+        });
+        let found = hooks_after(steps.stmts, parse_quote!(client)).expect("progenitor's shape");
         assert_eq!(found.at, 3);
         assert_eq!(found.client, parse_quote!(client));
         assert_eq!(found.request, "request");
@@ -784,36 +787,16 @@ mod tests {
     #[test]
     fn steps_that_await_or_other_hooks_are_left_alone() {
         // An await before the hooks would change meaning in a closure.
-        let awaits = body(parse_quote!({
+        let awaits: syn::Block = parse_quote!({
             let body = fetch().await;
             let mut request = client.client.get(url).body(body).build()?;
-            let info = OperationInfo {
-                operation_id: "get_thing",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }));
-        assert!(awaits.is_err());
-        // A hook more, or on another client: not the shape it knows.
-        let other = body(parse_quote!({
+        });
+        assert!(hooks_after(awaits.stmts, parse_quote!(client)).is_err());
+        // A hook on another client: not the shape it knows.
+        let steps: syn::Block = parse_quote!({
             let mut request = client.client.get(url).build()?;
-            let info = OperationInfo {
-                operation_id: "get_thing",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = other.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }));
-        assert!(other.is_err());
+        });
+        assert!(hooks_after(steps.stmts, parse_quote!(other)).is_err());
     }
 
     #[test]
