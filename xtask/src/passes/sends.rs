@@ -385,58 +385,59 @@ fn hooks(stmts: &[Stmt], response: &Ident) -> Result<Hooks, String> {
     let [pre, exec, post, last, _status_match] = &stmts[at + 1..] else {
         return unknown("the hooks are not the four statements before the status match");
     };
-    let hook = |expr: &Expr, name: &str| match syntax::unwrap_expr(expr) {
-        Expr::MethodCall(call) if call.method == name => Some((*call.receiver).clone()),
-        _ => None,
-    };
-    let stmt_expr = |stmt: &Stmt| match stmt {
-        Stmt::Expr(expr, Some(_)) => Some(expr.clone()),
-        _ => None,
-    };
-    let local_init = |stmt: &Stmt| match stmt {
-        Stmt::Local(syn::Local {
-            pat: syn::Pat::Ident(p),
-            init: Some(init),
-            ..
-        }) => Some((p.ident.clone(), (*init.expr).clone())),
-        _ => None,
-    };
+    /// `<receiver>.<name>(..)`.
+    fn hook<'a>(expr: &'a Expr, name: &str) -> Option<&'a syn::ExprMethodCall> {
+        match syntax::unwrap_expr(expr) {
+            Expr::MethodCall(call) if call.method == name => Some(call),
+            _ => None,
+        }
+    }
+    /// `<expr>;`.
+    fn stmt_expr(stmt: &Stmt) -> Option<&Expr> {
+        match stmt {
+            Stmt::Expr(expr, Some(_)) => Some(expr),
+            _ => None,
+        }
+    }
+    /// `let <name> = <init>;`.
+    fn local_init(stmt: &Stmt) -> Option<(&Ident, &Expr)> {
+        match stmt {
+            Stmt::Local(syn::Local {
+                pat: syn::Pat::Ident(p),
+                init: Some(init),
+                ..
+            }) => Some((&p.ident, &init.expr)),
+            _ => None,
+        }
+    }
     let Some(pre_call) = stmt_expr(pre)
-        .as_ref()
         .and_then(syntax::tried)
         .and_then(syntax::awaited)
-        .cloned()
+        .and_then(|e| hook(e, "pre"))
     else {
         return unknown("the `pre` hook is not `client.pre(..).await?`");
     };
-    let Some(client) = hook(&pre_call, "pre") else {
-        return unknown("the `pre` hook is not `client.pre(..).await?`");
-    };
-    let Expr::MethodCall(pre_call) = syntax::unwrap_expr(&pre_call) else {
-        return unknown("the `pre` hook is not a method call");
-    };
+    let client = &*pre_call.receiver;
     let request = match pre_call.args.first() {
-        Some(Expr::Reference(r)) if r.mutability.is_some() => syntax::local(&r.expr).cloned(),
+        Some(Expr::Reference(r)) if r.mutability.is_some() => syntax::local(&r.expr),
         _ => None,
     };
     let Some(request) = request else {
         return unknown("the `pre` hook does not take `&mut request`");
     };
-    let exec_ok = local_init(exec).is_some_and(|(_, init)| {
-        syntax::awaited(&init)
-            .and_then(|e| hook(e, "exec"))
-            .as_ref()
-            == Some(&client)
-    });
+    let on_client =
+        |call: Option<&syn::ExprMethodCall>| call.is_some_and(|c| *c.receiver == *client);
+    let exec_ok = local_init(exec)
+        .is_some_and(|(_, init)| on_client(syntax::awaited(init).and_then(|e| hook(e, "exec"))));
     let post_ok = stmt_expr(post).is_some_and(|e| {
-        syntax::tried(&e)
-            .and_then(syntax::awaited)
-            .and_then(|e| hook(e, "post"))
-            .as_ref()
-            == Some(&client)
+        on_client(
+            syntax::tried(e)
+                .and_then(syntax::awaited)
+                .and_then(|e| hook(e, "post")),
+        )
     });
     let last_ok = local_init(last)
-        .is_some_and(|(name, init)| &name == response && syntax::tried(&init).is_some());
+        .is_some_and(|(name, init)| name == response && syntax::tried(init).is_some());
     if !(exec_ok && post_ok && last_ok) {
         return unknown("the `exec` and `post` hooks are not where progenitor writes them");
     }
@@ -459,8 +460,8 @@ fn hooks(stmts: &[Stmt], response: &Ident) -> Result<Hooks, String> {
     }
     Ok(Hooks {
         at,
-        client,
-        request,
+        client: client.clone(),
+        request: request.clone(),
     })
 }
 
