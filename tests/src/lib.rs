@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+pub mod prism;
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     xtask::codegen::workspace_root()

@@ -24,9 +24,10 @@
 //!   (`ResponseValue::headers`), and no `application/problem+json` (Prism's
 //!   own answers) on an error (`ApiError::headers` keeps `content-type`).
 //!
-//! Without Node or `tests/prism/node_modules` (run `npm ci` in
-//! `tests/prism`), or without `../shared`, the tests print a one-line note
-//! and pass; under `CI` they fail instead. Prism is killed when a test ends,
+//! The pinned Prism is installed by the first test that needs it
+//! (`workspace_tests::prism`: `npm ci` in `tests/prism`, once). Without
+//! Node.js, or without `../shared`, the tests print a one-line note and
+//! pass; under `CI` they fail instead. Prism is killed when a test ends,
 //! passing or panicking (a drop guard).
 
 #![allow(clippy::unwrap_used)]
@@ -48,7 +49,6 @@ use serde_json::Value;
 
 const ELASTIC_DOC: &str = "../shared/docs/vendors/elastic-cloud-apidocs-user.organizations.json";
 const ASTRONOMER_DOC: &str = "openapi/astronomer-platform.v1beta1.yaml";
-const PRISM: &str = "tests/prism/node_modules/.bin/prism";
 
 /// Generous: Prism starts in about a second on the 2-core machine.
 const STARTUP: Duration = Duration::from_secs(30);
@@ -63,20 +63,17 @@ fn in_ci() -> bool {
 /// this machine; under CI that is a failure instead.
 fn needs(what: &str, present: bool) -> Option<()> {
     if present {
-        return Some(());
+        Some(())
+    } else {
+        unavailable(&format!("{what} is missing"))
     }
-    assert!(!in_ci(), "{what} is missing (required under CI)");
-    eprintln!("skipped: {what} is missing");
-    None
 }
 
-fn node_runs() -> bool {
-    Command::new("node")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+/// [`needs`] with the reason in full.
+fn unavailable<T>(why: &str) -> Option<T> {
+    assert!(!in_ci(), "{why} (required under CI)");
+    eprintln!("skipped: {why}");
+    None
 }
 
 /// A running Prism, killed on drop.
@@ -104,9 +101,10 @@ impl Prism {
     /// (with a note) when Prism, Node or the document is not here.
     fn start(document: &str) -> Option<Prism> {
         let root = workspace_tests::root();
-        let bin = root.join(PRISM);
-        needs("Prism (run `npm ci` in tests/prism)", bin.exists())?;
-        needs("Node.js", node_runs())?;
+        let bin = match workspace_tests::prism::install() {
+            Ok(bin) => bin,
+            Err(why) => return unavailable(&why.to_string()),
+        };
         let document = root.join(document);
         needs(&document.display().to_string(), document.exists())?;
         Some(Self::spawn(&bin, &document, &root))
