@@ -2601,6 +2601,7 @@ let response = client.get_organization_audit_logs()
 pub mod builder {
     #[allow(unused_imports)]
     use super::operations;
+    #[allow(unused_imports)]
     use super::types;
     #[allow(unused_imports)]
     use super::{

@@ -3487,6 +3487,7 @@ let response = client.delete_organization_memberships()
 pub mod builder {
     #[allow(unused_imports)]
     use super::operations;
+    #[allow(unused_imports)]
     use super::types;
     #[allow(unused_imports)]
     use super::{

@@ -11,6 +11,8 @@
 //! - [`path_lists`]: list path parameters are encoded as comma-joined items;
 //! - [`sends`]: every operation returns the runtime's `ApiError`, and sends
 //!   no `api-version` header;
+//! - [`methods`]: `OPTIONS` and `TRACE` requests are built with
+//!   `request(Method::.., url)` (reqwest has no shorthand for them);
 //! - [`deprecate`]: deprecated operations are `#[deprecated]`;
 //! - [`wiring`]: the per-operation facts table and the `ClientHooks` impl
 //!   that hands every request to the runtime;
@@ -26,6 +28,7 @@ pub mod deprecate;
 pub mod enums;
 pub mod features;
 pub mod lists;
+pub mod methods;
 pub mod path_lists;
 pub mod reach;
 pub mod sends;
@@ -527,15 +530,39 @@ pub fn rewrite(item: &mut Item, place: Place, plan: &Plan, report: &mut Report) 
         Place::TypesBuilder => lists::builder(item, &plan.learnt.changed),
         Place::TypesDefaults => lists::defaults(item, &plan.learnt.changed),
         Place::Top | Place::Builder => {
+            if place == Place::Builder {
+                allow_unused_types_import(item);
+            }
             if plan.lists_in_paths {
                 path_lists::rewrite(item, &plan.facts, report);
             }
+            methods::rewrite(item);
             sends::rewrite(item, plan, report);
             if place == Place::Top {
                 deprecate::mark(item, &plan.facts, &plan.title, report);
             }
         }
         Place::Elsewhere => {}
+    }
+}
+
+/// progenitor's `builder` module imports `super::types` whether or not a
+/// builder names a type (an API whose operations take and return no
+/// schema, such as a tiny spec, uses none): the import gets the
+/// `#[allow(unused_imports)]` progenitor already puts on the module's other
+/// imports, so such a crate builds without a warning.
+fn allow_unused_types_import(item: &mut Item) {
+    let Item::Use(use_item) = item else { return };
+    let syn::UseTree::Path(path) = &use_item.tree else {
+        return;
+    };
+    let names_types = path.ident == "super"
+        && matches!(&*path.tree, syn::UseTree::Name(name) if name.ident == "types");
+    let allowed = use_item.attrs.iter().any(|a| a.path().is_ident("allow"));
+    if names_types && !allowed {
+        use_item
+            .attrs
+            .push(syn::parse_quote!(#[allow(unused_imports)]));
     }
 }
 
