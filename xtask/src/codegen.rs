@@ -14,7 +14,7 @@ use anyhow::{Result, anyhow, bail};
 
 use crate::catalogue::{self, Api};
 use crate::files::{GeneratedFile, Stale, WriteStatus};
-use crate::normalise::Skipped;
+use crate::normalise::{Degraded, Skipped};
 use crate::pipeline;
 use crate::render;
 use crate::spec;
@@ -49,6 +49,8 @@ pub struct Generated {
     pub operations: usize,
     /// Operations left out, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Component schemas made any JSON value, with the reason.
+    pub degraded: Vec<Degraded>,
     /// Operations a post-processing pass left as progenitor made them:
     /// `(operation, pass, reason)`.
     pub unhandled: Vec<(String, String, String)>,
@@ -153,6 +155,13 @@ fn print_summary(g: &Generated, written: &[(String, WriteStatus)], mode: Mode) {
     );
     for s in &g.skipped {
         println!("    skipped {}: {}", s.operation, s.reason);
+    }
+    for d in &g.degraded {
+        let reason = d.reason.lines().next().unwrap_or_default();
+        println!(
+            "    degraded schema `{}` to any JSON value: {reason}",
+            d.schema
+        );
     }
     for (id, pass, reason) in &g.unhandled {
         println!("    left alone by {pass}: `{id}`: {reason}");
@@ -324,6 +333,7 @@ fn generate_with(
             .map(|(id, pass, reason)| (id.to_string(), pass.to_string(), reason.to_string()))
             .collect(),
         skipped: code.skipped,
+        degraded: code.normalised.degraded,
         types: code.types,
         elapsed: started.elapsed(),
     })

@@ -109,6 +109,17 @@ pub fn lib(api: &Api, spec: &Spec, code: &Code) -> String {
             let _ = writeln!(doc, "- {}: {}", s.operation, one_line(&s.reason));
         }
     }
+    if !code.normalised.degraded.is_empty() {
+        let _ = writeln!(
+            doc,
+            "\n# Degraded\n\nThese schemas of the spec could not be generated as types: each is \
+             any JSON value here (`serde_json::Value`, same wire), and the rest of the API keeps \
+             its types.\n"
+        );
+        for d in &code.normalised.degraded {
+            let _ = writeln!(doc, "- `{}`: {}", d.schema, one_line(&d.reason));
+        }
+    }
     let unhandled = code.passes.unhandled();
     if !unhandled.is_empty() {
         let _ = writeln!(doc, "\n# Left as progenitor made it\n");

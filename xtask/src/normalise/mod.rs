@@ -12,6 +12,7 @@
 //! | operationIds | [`ids`] | one distinct id per operation | ids are not sent |
 //! | deep references | [`refs`] | named component schemas | same schema |
 //! | `type: null` and unknown types | [`nulls`] | 3.0 spellings | same JSON accepted |
+//! | a `format` on objects, arrays, booleans | [`formats`] | the plain type | formats annotate only |
 //! | a scalar type beside `allOf` | [`mixed`] | one of the two | the stricter one |
 //! | colliding enum names | [`enums`] | a plain string | same values |
 //! | defaults that do not fit, zero bounds | [`defaults`] | no default, no bound | no value was valid; 0 bounds nothing |
@@ -39,6 +40,7 @@ use crate::spec::{self, OperationRef};
 mod bodies;
 mod defaults;
 mod enums;
+mod formats;
 mod ids;
 pub mod isolate;
 pub mod media;
@@ -93,6 +95,17 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// A component schema the generator cannot take, made any JSON value
+/// ([`isolate::neutralise`]): the wire is the same, its Rust type is a
+/// `serde_json::Value`, and the rest of the API keeps its types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Degraded {
+    /// The component schema's name.
+    pub schema: String,
+    /// Why: the generator's message with this schema in place.
+    pub reason: String,
+}
+
 /// The media types an operation must send, where they are not plain
 /// `application/json`. progenitor is told `application/json` (or
 /// `application/octet-stream`, `text/plain`) so that it generates the
@@ -120,6 +133,8 @@ pub enum Rule {
     DanglingRef,
     /// `type: null` or an unknown type was mapped ([`nulls`]).
     NullType,
+    /// A `format` on a type that has none was dropped ([`formats`]).
+    Format,
     /// A scalar type beside `allOf` became one of the two ([`mixed`]).
     ScalarAllOf,
     /// A `default` that does not fit its schema, or a bound of 0, was
@@ -158,6 +173,8 @@ pub struct Normalised {
     pub union_arms: Vec<UnionArm>,
     /// Operations removed from the document, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Component schemas made any JSON value, with the reason.
+    pub degraded: Vec<Degraded>,
     /// Per operationId (the normalised one: the spec's, except those in
     /// `renamed_operations`), the media types the runtime must send.
     pub media: BTreeMap<String, Media>,
@@ -189,6 +206,7 @@ pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Normalised {
     out.renamed_operations = ids::fix(openapi, &mut out.rewrites);
     out.hoisted = refs::hoist(openapi, &mut out.rewrites);
     nulls::map(openapi, &mut out.rewrites);
+    formats::fix(openapi, &mut out.rewrites);
     nulls::split_nullable_composites(openapi, &mut out.rewrites);
     mixed::fix(openapi, &mut out.rewrites);
     enums::fix(openapi, &mut out.rewrites, &mut out.opened_enums);

@@ -18,9 +18,9 @@ use proc_macro2::TokenStream;
 
 use crate::catalogue::{Interface, Settings};
 use crate::deps::Dependency;
-use crate::normalise::{self, Normalised, Skipped};
+use crate::normalise::{self, Degraded, Normalised, Skipped, isolate};
 use crate::passes;
-use crate::spec::{self, OperationRef, Spec};
+use crate::spec::{self, Spec};
 
 mod items;
 
@@ -121,8 +121,13 @@ pub fn generate_with(
     time(Phase::Normalise, started.elapsed());
 
     let started = Instant::now();
-    let tokens = generate_skipping(&mut openapi, settings, &mut normalised.skipped)
-        .with_context(|| format!("{shown}: progenitor"))?;
+    let tokens = generate_skipping(
+        &mut openapi,
+        settings,
+        &mut normalised.skipped,
+        &mut normalised.degraded,
+    )
+    .with_context(|| format!("{shown}: progenitor"))?;
     time(Phase::Generate, started.elapsed());
 
     let started = Instant::now();
@@ -140,7 +145,12 @@ pub fn generate_with(
         None => {
             // The same tokens again (they were dropped once cut); this way
             // is for what the item way does not know, which is rare.
-            let tokens = generate_skipping(&mut openapi.clone(), settings, &mut Vec::new())?;
+            let tokens = generate_skipping(
+                &mut openapi.clone(),
+                settings,
+                &mut Vec::new(),
+                &mut Vec::new(),
+            )?;
             let processed = whole_file(tokens, &openapi, &normalised).with_context(|| {
                 format!("{shown}: progenitor produced code that does not parse as Rust")
             })?;
@@ -220,14 +230,23 @@ pub fn with_runtime(settings: &Settings) -> progenitor::GenerationSettings {
     out
 }
 
-/// Runs progenitor; when it fails, finds the operations it cannot generate
-/// (by halves), takes them out of `openapi` with the reason, and runs it
-/// again. Fails only when progenitor fails with no operation at all (the
-/// components themselves), so one operation never costs the whole API.
+/// Runs progenitor; when it fails, finds what it cannot generate
+/// ([`isolate`]) and degrades only that, then runs it again:
+///
+/// - when it fails with no operation at all, the component schemas at
+///   fault become any JSON value ([`isolate::neutralise`]: same wire, a
+///   `serde_json::Value` in Rust), each recorded in `degraded`;
+/// - the operations it still fails on are left out, each recorded in
+///   `skipped`.
+///
+/// One schema or operation never costs the whole API. It fails only when
+/// no choice of schemas and operations generates, which a document that
+/// reads as OpenAPI does not reach (an empty document generates).
 fn generate_skipping(
     openapi: &mut OpenAPI,
     settings: &Settings,
     skipped: &mut Vec<Skipped>,
+    degraded: &mut Vec<Degraded>,
 ) -> Result<TokenStream> {
     let settings = with_runtime(settings);
     let run = |doc: &OpenAPI| -> std::result::Result<TokenStream, String> {
@@ -237,81 +256,47 @@ fn generate_skipping(
             Err(message) => Err(format!("progenitor panicked: {message}")),
         }
     };
-    let first = match run(openapi) {
-        Ok(tokens) => return Ok(tokens),
-        Err(message) => message,
-    };
-    if let Err(message) = run(&only(openapi, &[])) {
-        bail!("{message} (with no operation at all: the component schemas are the cause)");
-    }
-    let all: Vec<OperationRef> = spec::operations(openapi)
-        .into_iter()
-        .map(|(op, _)| op)
-        .collect();
-    let culprits = failing(openapi, &all, &run);
-    if culprits.is_empty() {
-        bail!("{first} (and with every operation alone it does not)");
-    }
-    for (op, reason) in culprits {
-        remove(openapi, &op);
-        skipped.push(Skipped {
-            operation: op,
-            reason,
-        });
-    }
-    run(openapi).map_err(|message| anyhow::anyhow!("{message} (after skipping what failed alone)"))
-}
-
-/// The operations of `ops` progenitor fails on, by halves: a half that
-/// generates holds none; a failing operation alone is one. `k` culprits
-/// among `n` cost about `2 k log2 n` runs.
-fn failing(
-    openapi: &OpenAPI,
-    ops: &[OperationRef],
-    run: &dyn Fn(&OpenAPI) -> std::result::Result<TokenStream, String>,
-) -> Vec<(OperationRef, String)> {
-    match run(&only(openapi, ops)) {
-        Ok(_) => Vec::new(),
-        Err(message) => match ops {
-            [] => Vec::new(),
-            [one] => vec![(one.clone(), message)],
-            _ => {
-                let (left, right) = ops.split_at(ops.len() / 2);
-                let mut out = failing(openapi, left, run);
-                out.extend(failing(openapi, right, run));
-                out
+    let fails = |doc: &OpenAPI| run(doc).map(drop);
+    // Each round degrades at least one item, so rounds are bounded by the
+    // items there are; the bound is a guard, not a limit met in practice.
+    let schemas = openapi.components.as_ref().map_or(0, |c| c.schemas.len());
+    let rounds = schemas + spec::operations(openapi).len() + 2;
+    for _ in 0..rounds {
+        let message = match run(openapi) {
+            Ok(tokens) => return Ok(tokens),
+            Err(message) => message,
+        };
+        match isolate::isolate(openapi, fails) {
+            isolate::Isolated::Components(_) => {
+                let culprits = isolate::components(openapi, fails);
+                if culprits.is_empty() {
+                    bail!(
+                        "{message} (with no operation at all, and with every component schema alone it does not)"
+                    );
+                }
+                for culprit in culprits {
+                    isolate::neutralise(openapi, &culprit.name);
+                    degraded.push(Degraded {
+                        schema: culprit.name,
+                        reason: culprit.message,
+                    });
+                }
             }
-        },
-    }
-}
-
-/// A copy of the document with only `keep` of its operations (and every
-/// component).
-fn only(openapi: &OpenAPI, keep: &[OperationRef]) -> OpenAPI {
-    let mut out = openapi.clone();
-    out.paths
-        .paths
-        .retain(|path, _| keep.iter().any(|k| k.path == *path));
-    for (path, item) in out.paths.paths.iter_mut() {
-        if let openapiv3::ReferenceOr::Item(item) = item {
-            for (method, slot) in spec::operation_slots(item) {
-                if !keep.iter().any(|k| k.path == *path && k.method == method) {
-                    *slot = None;
+            isolate::Isolated::Operations(culprits) => {
+                if culprits.is_empty() {
+                    bail!("{message} (and with every operation alone it does not)");
+                }
+                for culprit in culprits {
+                    normalise::remove_operation(openapi, &culprit.operation);
+                    skipped.push(Skipped {
+                        operation: culprit.operation,
+                        reason: culprit.message,
+                    });
                 }
             }
         }
     }
-    out
-}
-
-fn remove(openapi: &mut OpenAPI, op: &OperationRef) {
-    if let Some(openapiv3::ReferenceOr::Item(item)) = openapi.paths.paths.get_mut(&op.path) {
-        for (method, slot) in spec::operation_slots(item) {
-            if method == op.method {
-                *slot = None;
-            }
-        }
-    }
+    run(openapi).map_err(|message| anyhow::anyhow!("{message} (after degrading what failed alone)"))
 }
 
 thread_local! {
