@@ -92,6 +92,22 @@ pub const DOCUMENTS: &[Document] = &[
         name: "netlify",
         file: "netlify-swagger2.yml",
     },
+    Document {
+        name: "stripe",
+        file: "stripe-spec3.yaml",
+    },
+    Document {
+        name: "kubernetes",
+        file: "kubernetes-swagger2.json",
+    },
+    Document {
+        name: "slack",
+        file: "slack-web-swagger2.json",
+    },
+    Document {
+        name: "twilio",
+        file: "twilio-api-v2010.json",
+    },
 ];
 
 /// Where the corpus is: `../shared/corpus` beside the workspace.
@@ -180,6 +196,9 @@ pub struct Row {
 struct Generated {
     operations: usize,
     skipped: Vec<(String, String)>,
+    /// Component schemas made any JSON value: (schema, reason).
+    #[serde(default)]
+    degraded: Vec<(String, String)>,
     unhandled: usize,
     lines: usize,
     seconds: f64,
@@ -333,6 +352,11 @@ fn codegen(spec: &Path, out: &Path) -> Result<Generated, String> {
             .skipped
             .iter()
             .map(|s| (s.operation.to_string(), s.reason.clone()))
+            .collect(),
+        degraded: generated
+            .degraded
+            .iter()
+            .map(|d| (d.schema.clone(), d.reason.clone()))
             .collect(),
         unhandled: generated.unhandled.len(),
         lines,
@@ -535,7 +559,7 @@ fn render(rows: &[Row], built: bool) -> String {
     );
     let _ = writeln!(
         out,
-        "\n| document | operations | skipped | generated lines | codegen s | codegen peak MiB | raw progenitor | raw s | raw peak MiB | cargo check s | check peak MiB | tags alone | errors | warnings |\n|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---:|"
+        "\n| document | operations | skipped | degraded schemas | generated lines | codegen s | codegen peak MiB | raw progenitor | raw s | raw peak MiB | cargo check s | check peak MiB | tags alone | errors | warnings |\n|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---:|"
     );
     for row in rows {
         let mib = |m: Option<u64>| m.map_or("–".to_string(), |m| m.to_string());
@@ -557,11 +581,12 @@ fn render(rows: &[Row], built: bool) -> String {
                 };
                 let _ = writeln!(
                     out,
-                    "| `{}` | {} of {} | {} | {} | {:.1} | {} | {} | {:.1} | {} | {check} | {check_mib} | {alone} | {errors} | {warnings} |",
+                    "| `{}` | {} of {} | {} | {} | {} | {:.1} | {} | {} | {:.1} | {} | {check} | {check_mib} | {alone} | {errors} | {warnings} |",
                     row.file,
                     g.operations - g.skipped.len(),
                     g.operations,
                     g.skipped.len(),
+                    g.degraded.len(),
                     g.lines,
                     g.seconds,
                     mib(g.peak_mib),
@@ -573,7 +598,7 @@ fn render(rows: &[Row], built: bool) -> String {
             Err(e) => {
                 let _ = writeln!(
                     out,
-                    "| `{}` | refused: {} | | | | | {} | {:.1} | {} | | | | | |",
+                    "| `{}` | refused: {} | | | | | | {} | {:.1} | {} | | | | | |",
                     row.file,
                     cell(&first_line(e)),
                     cell(&row.raw.outcome),
@@ -585,12 +610,19 @@ fn render(rows: &[Row], built: bool) -> String {
     }
     for row in rows {
         let Ok(g) = &row.codegen else { continue };
-        if g.skipped.is_empty() && g.unhandled == 0 {
+        if g.skipped.is_empty() && g.degraded.is_empty() && g.unhandled == 0 {
             continue;
         }
         let _ = writeln!(out, "\n## `{}`\n", row.file);
         for (op, reason) in &g.skipped {
             let _ = writeln!(out, "- skipped {op}: {}", first_line(reason));
+        }
+        for (schema, reason) in &g.degraded {
+            let _ = writeln!(
+                out,
+                "- degraded schema `{schema}` to any JSON value: {}",
+                first_line(reason)
+            );
         }
         if g.unhandled > 0 {
             let _ = writeln!(

@@ -233,11 +233,27 @@ impl Rule {
             | Rule::SchemaFormatUnknown
             | Rule::SchemaNumberRange
             | Rule::Converted => Severity::Warning,
-            // The document cannot be read, a reference cannot be followed,
-            // two operations would get one method name, a path parameter
-            // does not match its template (progenitor panics or refuses),
-            // or an enum would get the same variant twice (the generated
-            // crate does not compile): errors whoever wrote the spec.
+            // What the pipeline repairs before progenitor, with the same
+            // requests on the wire (`normalise`): an operationId added or
+            // made distinct (ids are never sent), a path parameter declared,
+            // dropped or marked required to match its template, duplicate
+            // enum values removed, a schema reference that points at
+            // nothing (or at a URL, which is not fetched) made any JSON
+            // value. A vendor's spec generates anyway, so a warning; in our
+            // own specs the house rule stands.
+            Rule::RefResolves
+            | Rule::RefUrl
+            | Rule::OperationIdMissing
+            | Rule::OperationIdDuplicate
+            | Rule::PathParamUndeclared
+            | Rule::PathParamUnused
+            | Rule::PathParamRequired
+            | Rule::EnumDuplicate => match profile {
+                Profile::Transcribed => Severity::Error,
+                Profile::Vendor => Severity::Warning,
+            },
+            // The document cannot be read, or a reference cannot be
+            // followed: errors whoever wrote the spec.
             Rule::Read
             | Rule::Utf8
             | Rule::Empty
@@ -245,17 +261,9 @@ impl Rule {
             | Rule::OpenapiVersion
             | Rule::Conversion
             | Rule::Structure
-            | Rule::RefResolves
             | Rule::RefLocal
             | Rule::RefFile
-            | Rule::RefUrl
-            | Rule::RefCycle
-            | Rule::OperationIdMissing
-            | Rule::OperationIdDuplicate
-            | Rule::PathParamUndeclared
-            | Rule::PathParamUnused
-            | Rule::PathParamRequired
-            | Rule::EnumDuplicate => Severity::Error,
+            | Rule::RefCycle => Severity::Error,
             // House rules of transcription: a vendor's spec is what it is.
             Rule::OperationIdInvalid
             | Rule::OperationSummary
