@@ -9,8 +9,16 @@
 //! 3. when read from disk, the other files it refers to, bundled into one
 //!    document ([`bundle`]);
 //! 4. Swagger 2.0 ([`swagger2`]) or OpenAPI 3.1 ([`openapi31`]) rewritten as
-//!    OpenAPI 3.0;
-//! 5. the shape of an OpenAPI 3.0 document (`openapiv3`'s model).
+//!    OpenAPI 3.0, and JSON Schema's newer spellings in 2.0 and 3.0
+//!    documents (type lists, tuple `items`) rewritten too ([`repair`]);
+//! 5. the shape of an OpenAPI 3.0 document (`openapiv3`'s model), where a
+//!    value that cannot be read is made looser or left out ([`degrade`])
+//!    instead of refusing the document.
+//!
+//! Whatever steps 4 and 5 leave out or loosen is a [`Note`] in
+//! [`Spec::notes`], with its [`Effect`] on the client; only what is no API
+//! description at all (the root, `info`, `paths` themselves wrong) stays an
+//! error.
 //!
 //! [`read`] stops there, for the lint, which then reports every mistake it
 //! finds. [`load`] and [`parse`] go on to what progenitor would otherwise
@@ -58,7 +66,8 @@ pub struct Spec {
     /// Where each value of `value` was written (shared: cloning a spec for
     /// normalisation does not copy the files' text).
     pub sources: Arc<SourceMap>,
-    /// What the conversion dropped, worth a warning.
+    /// What reading left out or loosened (3.1 and 2.0 conversion, JSON
+    /// Schema rewrites, values that could not be read), worth a warning.
     pub notes: Vec<Note>,
 }
 

@@ -280,12 +280,7 @@ impl Converter {
     /// Rewrites one schema object in place; false when it is a plain
     /// reference (nothing under it to convert).
     fn schema(&mut self, map: &mut Map<String, Value>, new: &str, old: &str) -> bool {
-        if map.contains_key("$ref") {
-            if map.len() == 1 {
-                return false;
-            }
-            self.ref_with_siblings(map, new, old);
-        }
+        // First, so that a `$ref` beside only these stays a plain reference.
         for (keyword, what, accepts) in DROPPED {
             if map.remove(*keyword).is_some() {
                 self.notes.push(Note::new(
@@ -307,6 +302,12 @@ impl Converter {
                     "`$schema: {dialect}` is ignored: the schema is read as OpenAPI's own dialect"
                 ),
             ));
+        }
+        if map.contains_key("$ref") {
+            if map.len() == 1 {
+                return false;
+            }
+            self.ref_with_siblings(map, new, old);
         }
         if map.remove("$dynamicRef").is_some() {
             self.notes.push(Note::new(
