@@ -9,8 +9,16 @@
 //! 3. when read from disk, the other files it refers to, bundled into one
 //!    document ([`bundle`]);
 //! 4. Swagger 2.0 ([`swagger2`]) or OpenAPI 3.1 ([`openapi31`]) rewritten as
-//!    OpenAPI 3.0;
-//! 5. the shape of an OpenAPI 3.0 document (`openapiv3`'s model).
+//!    OpenAPI 3.0, and JSON Schema's newer spellings in 2.0 and 3.0
+//!    documents (type lists, tuple `items`) rewritten too ([`repair`]);
+//! 5. the shape of an OpenAPI 3.0 document (`openapiv3`'s model), where a
+//!    value that cannot be read is made looser or left out ([`degrade`])
+//!    instead of refusing the document.
+//!
+//! Whatever steps 4 and 5 leave out or loosen is a [`Note`] in
+//! [`Spec::notes`], with its [`Effect`] on the client; only what is no API
+//! description at all (the root, `info`, `paths` themselves wrong) stays an
+//! error.
 //!
 //! [`read`] stops there, for the lint, which then reports every mistake it
 //! finds. [`load`] and [`parse`] go on to what progenitor would otherwise
@@ -20,8 +28,10 @@
 //! the vendor wrote it.
 
 mod bundle;
+mod degrade;
 mod error;
 mod openapi31;
+mod repair;
 mod source;
 mod swagger2;
 mod text;
@@ -56,7 +66,8 @@ pub struct Spec {
     /// Where each value of `value` was written (shared: cloning a spec for
     /// normalisation does not copy the files' text).
     pub sources: Arc<SourceMap>,
-    /// What the conversion dropped, worth a warning.
+    /// What reading left out or loosened (3.1 and 2.0 conversion, JSON
+    /// Schema rewrites, values that could not be read), worth a warning.
     pub notes: Vec<Note>,
 }
 
@@ -109,13 +120,48 @@ impl SourceFormat {
     }
 }
 
-/// Something the conversion to 3.0 left out (a construct no client uses).
+/// Something reading left out or changed to read the document as 3.0,
+/// instead of refusing the whole document for it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Note {
     /// Where it was, as [`Spec::locate`] places it.
     pub pointer: String,
-    /// What was left out and why.
+    /// What was left out and why, and what it means for the client.
     pub message: String,
+    /// What the change does to the client, for later stages to report.
+    pub effect: Effect,
+}
+
+impl Note {
+    pub(crate) fn new(
+        pointer: impl Into<String>,
+        effect: Effect,
+        message: impl Into<String>,
+    ) -> Note {
+        Note {
+            pointer: pointer.into(),
+            message: message.into(),
+            effect,
+        }
+    }
+}
+
+/// What a [`Note`]'s change does to the generated client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Effect {
+    /// A keyword or construct was left out (or made looser): the client
+    /// accepts and sends more than the vendor's schema allows, or ignores
+    /// something with no part in a client (webhooks, a dialect, examples).
+    Dropped,
+    /// Rewritten into an equivalent OpenAPI 3.0 form (a list of types as
+    /// `anyOf`): the client accepts the same values, only named otherwise.
+    Rewritten,
+    /// A schema that could not be read became "any JSON value": the client
+    /// neither checks nor types what is sent or received there.
+    Opaque,
+    /// An operation, response, parameter or header that could not be read
+    /// was left out: the client cannot call, send or see it.
+    Removed,
 }
 
 /// Where the files of a document are read from.
@@ -248,14 +294,15 @@ impl Reading<'_> {
                 let converted = openapi31::convert(&mut value)
                     .map_err(|found| unconvertible(&sources, found))?;
                 sources.push_layer(converted.layer);
-                notes = converted
-                    .notes
-                    .into_iter()
-                    .map(|(pointer, message)| Note { pointer, message })
-                    .collect();
+                notes = converted.notes;
             }
         }
-        let openapi: OpenAPI = serde_path_to_error::deserialize(&value).map_err(|e| {
+        // JSON Schema's newer spellings, which 3.0 documents (and 2.0 ones)
+        // use whatever version they claim; 3.1's were converted above.
+        if format != SourceFormat::OpenApi31 {
+            notes.extend(repair::repair(&mut value));
+        }
+        let openapi: OpenAPI = degrade::deserialize(&mut value, &mut notes).map_err(|e| {
             let pointer = pointer_from_serde_path(e.path());
             let what = match format {
                 SourceFormat::OpenApi30 => "a valid OpenAPI 3.0 document".to_string(),
@@ -493,3 +540,6 @@ fn display_scalar(value: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests;

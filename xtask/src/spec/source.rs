@@ -93,6 +93,11 @@ impl Layer {
         self.entries.get(after)
     }
 
+    /// The pointer `pointer` had before the step (same file or not).
+    pub(crate) fn origin(&self, pointer: &str) -> String {
+        self.undo(pointer).1
+    }
+
     /// Where `pointer` was before the step: the origin of its longest
     /// recorded prefix, with the rest of the pointer appended.
     fn undo(&self, pointer: &str) -> (Option<usize>, String) {
