@@ -51,6 +51,8 @@ pub struct Generated {
     pub skipped: Vec<Skipped>,
     /// Component schemas made any JSON value, with the reason.
     pub degraded: Vec<Degraded>,
+    /// What reading the document changed or left out ([`spec::Note`]).
+    pub notes: Vec<spec::Note>,
     /// Operations a post-processing pass left as progenitor made them:
     /// `(operation, pass, reason)`.
     pub unhandled: Vec<(String, String, String)>,
@@ -155,6 +157,21 @@ fn print_summary(g: &Generated, written: &[(String, WriteStatus)], mode: Mode) {
     );
     for s in &g.skipped {
         println!("    skipped {}: {}", s.operation, s.reason);
+    }
+    for n in &g.notes {
+        if matches!(n.effect, spec::Effect::Opaque | spec::Effect::Removed) {
+            println!("    degraded {} while reading: {}", n.pointer, n.message);
+        }
+    }
+    let dropped = g
+        .notes
+        .iter()
+        .filter(|n| matches!(n.effect, spec::Effect::Dropped | spec::Effect::Rewritten))
+        .count();
+    if dropped > 0 {
+        println!(
+            "    {dropped} construct(s) dropped or rewritten while reading (listed in the crate docs)"
+        );
     }
     for d in &g.degraded {
         let reason = d.reason.lines().next().unwrap_or_default();
@@ -341,6 +358,7 @@ fn generate_with(
             .collect(),
         skipped: code.skipped,
         degraded: code.normalised.degraded,
+        notes: spec.notes.clone(),
         types: code.types,
         elapsed: started.elapsed(),
     })

@@ -120,6 +120,27 @@ pub fn lib(api: &Api, spec: &Spec, code: &Code) -> String {
             let _ = writeln!(doc, "- `{}`: {}", d.schema, one_line(&d.reason));
         }
     }
+    if !spec.notes.is_empty() {
+        let _ = writeln!(
+            doc,
+            "\n# Read with changes\n\nWhat reading the document as OpenAPI 3.0 changed or left out, \
+             by place in the document:\n"
+        );
+        for n in &spec.notes {
+            let effect = match n.effect {
+                spec::Effect::Dropped => "dropped",
+                spec::Effect::Rewritten => "rewritten",
+                spec::Effect::Opaque => "any JSON value",
+                spec::Effect::Removed => "left out",
+            };
+            let _ = writeln!(
+                doc,
+                "- `{}` ({effect}): {}",
+                n.pointer,
+                one_line(&n.message)
+            );
+        }
+    }
     let unhandled = code.passes.unhandled();
     if !unhandled.is_empty() {
         let _ = writeln!(doc, "\n# Left as progenitor made it\n");
