@@ -402,6 +402,17 @@ fn types(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
         if renames.is_empty() {
             return;
         }
+        // A schema inside one renamed now is named after the new name in
+        // the next round, and may not collide any more: only the outermost
+        // are renamed in a round.
+        let pointers: BTreeSet<String> = renames.iter().map(|r| r.0.to_string()).collect();
+        let inner = |path: &SitePath| {
+            let p = path.to_string();
+            pointers.iter().any(|o| {
+                p.len() > o.len() && p.starts_with(o.as_str()) && p[o.len()..].starts_with('/')
+            })
+        };
+        let renames: Vec<_> = renames.into_iter().filter(|r| !inner(&r.0)).collect();
         for (path, old, new) in renames {
             if retitle(openapi, &path, &new) {
                 log.push(Rewrite {
