@@ -471,11 +471,27 @@ fn plan(openapi: &OpenAPI, sites: &BTreeMap<String, Vec<Site>>) -> Vec<(SitePath
             if Some(i) == keeper || *kind != Kind::Inline {
                 continue;
             }
-            let mut fresh = format!("{name}{n}");
-            while taken.contains(&fresh) {
-                n += 1;
-                fresh = format!("{name}{n}");
-            }
+            // An equal schema renamed in an earlier round: the same name.
+            let text = groups[i].0;
+            let earlier = (2..)
+                .map(|k| format!("{name}{k}"))
+                .take_while(|c| sites.contains_key(c))
+                .find(|c| {
+                    sites[c]
+                        .iter()
+                        .any(|s| s.kind == Kind::Inline && s.text == text)
+                });
+            let fresh = match earlier {
+                Some(fresh) => fresh,
+                None => {
+                    let mut fresh = format!("{name}{n}");
+                    while taken.contains(&fresh) {
+                        n += 1;
+                        fresh = format!("{name}{n}");
+                    }
+                    fresh
+                }
+            };
             taken.insert(fresh.clone());
             for path in paths {
                 renames.push(((*path).clone(), name.clone(), fresh.clone()));
@@ -614,10 +630,16 @@ struct Predictor<'a> {
 }
 
 impl<'a> Predictor<'a> {
+    /// Records a site; its text leaves the title out, so that an equal
+    /// schema titled in an earlier round is still seen as equal.
     fn site<T: serde::Serialize>(&mut self, name: String, path: &SitePath, s: &T, kind: Kind) {
+        let mut value = serde_json::to_value(s).unwrap_or_default();
+        if let Some(o) = value.as_object_mut() {
+            o.remove("title");
+        }
         self.sites.entry(name).or_default().push(Site {
             path: path.clone(),
-            text: serde_json::to_string(s).unwrap_or_default(),
+            text: value.to_string(),
             kind,
         });
     }
