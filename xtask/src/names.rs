@@ -23,14 +23,42 @@ pub fn type_name(operation_id: &str) -> String {
     sanitize(operation_id, Case::Pascal)
 }
 
+/// typify's Rust type name for a schema's name or title
+/// (`typify_impl::util::sanitize(_, Case::Pascal)`): [`type_name`] except
+/// that a name that cannot start an identifier gets `X`, not `_`
+/// (`2fa` -> `X2fa`).
+pub fn typify_type_name(name: &str) -> String {
+    sanitize_as(name, Case::Pascal, Prefix::X)
+}
+
+/// typify's Rust field name for a property (`sanitize(_, Case::Snake)`):
+/// [`method_name`] except that a leading digit gets `x` (`2fa` -> `x2fa`).
+pub fn typify_field_name(name: &str) -> String {
+    sanitize_as(name, Case::Snake, Prefix::X)
+}
+
 #[derive(Clone, Copy)]
 enum Case {
     Snake,
     Pascal,
 }
 
+/// What goes before a name that cannot start an identifier.
+#[derive(Clone, Copy)]
+enum Prefix {
+    /// progenitor's `_`.
+    Underscore,
+    /// typify's `x` (in the case asked for).
+    X,
+}
+
 /// `progenitor_impl::util::sanitize`, step for step.
 fn sanitize(input: &str, case: Case) -> String {
+    sanitize_as(input, case, Prefix::Underscore)
+}
+
+/// progenitor's and typify's `sanitize`, which differ only in [`Prefix`].
+fn sanitize_as(input: &str, case: Case, prefix: Prefix) -> String {
     let to_case = |s: &str| match case {
         Case::Snake => s.to_snake_case(),
         Case::Pascal => s.to_pascal_case(),
@@ -47,7 +75,10 @@ fn sanitize(input: &str, case: Case) -> String {
     let out = match out.chars().next() {
         None => to_case("x"),
         Some(c) if unicode_ident::is_xid_start(c) => out,
-        Some(_) => format!("_{out}"),
+        Some(_) => match prefix {
+            Prefix::Underscore => format!("_{out}"),
+            Prefix::X => format!("{}{out}", to_case("x")),
+        },
     };
     if is_keyword(&out) {
         format!("{out}_")
@@ -118,7 +149,7 @@ fn is_keyword(ident: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{method_name, type_name};
+    use super::{method_name, type_name, typify_field_name, typify_type_name};
 
     #[test]
     fn method_names_match_progenitor() {
@@ -138,5 +169,22 @@ mod tests {
     fn type_names_match_progenitor() {
         assert_eq!(type_name("update_organization"), "UpdateOrganization");
         assert_eq!(type_name("getAPIKeys"), "GetApiKeys");
+    }
+
+    #[test]
+    fn typify_names_prefix_x() {
+        assert_eq!(
+            typify_type_name("financial_connections.account_ownership"),
+            "FinancialConnectionsAccountOwnership"
+        );
+        assert_eq!(
+            typify_type_name("FinancialConnectionsAccount_ownership"),
+            "FinancialConnectionsAccountOwnership"
+        );
+        assert_eq!(typify_type_name("2fa"), "X2fa");
+        assert_eq!(typify_field_name("2fa"), "x2fa");
+        assert_eq!(typify_field_name("ID"), "id");
+        assert_eq!(typify_field_name("foo-bar"), "foo_bar");
+        assert_eq!(typify_field_name("type"), "type_");
     }
 }

@@ -149,3 +149,57 @@ pub(super) fn split_nullable_composites(openapi: &mut openapiv3::OpenAPI, log: &
         });
     }
 }
+
+/// Whether progenitor wraps this schema as `oneOf: [null, T]`, moving its
+/// `title` (and the rest of its metadata) to the wrapper: a `nullable`
+/// composite. typify then names `T` as if the wrapper had no title (it
+/// hands the wrapper's name to `T`), so a title given to such a schema
+/// names nothing.
+pub(super) fn is_wrapped_nullable(schema: &openapiv3::Schema) -> bool {
+    schema.schema_data.nullable
+        && matches!(
+            schema.schema_kind,
+            SchemaKind::OneOf { .. }
+                | SchemaKind::AnyOf { .. }
+                | SchemaKind::AllOf { .. }
+                | SchemaKind::Not { .. }
+        )
+}
+
+/// For a schema [`is_wrapped_nullable`]: writes progenitor's wrapper out
+/// (`oneOf: [T, null]`, the metadata on the wrapper as progenitor puts it)
+/// and returns `T`, which a title then names. The same JSON is accepted
+/// and the same `Option` generated. `None` for any other schema.
+pub(super) fn unwrap_nullable(schema: &mut openapiv3::Schema) -> Option<&mut openapiv3::Schema> {
+    if !is_wrapped_nullable(schema) {
+        return None;
+    }
+    let inner = openapiv3::Schema {
+        schema_data: openapiv3::SchemaData::default(),
+        schema_kind: std::mem::replace(
+            &mut schema.schema_kind,
+            SchemaKind::Any(AnySchema::default()),
+        ),
+    };
+    schema.schema_data.nullable = false;
+    let null = openapiv3::Schema {
+        schema_data: openapiv3::SchemaData::default(),
+        schema_kind: SchemaKind::Any(AnySchema {
+            enumeration: vec![Value::Null],
+            ..AnySchema::default()
+        }),
+    };
+    schema.schema_kind = SchemaKind::OneOf {
+        one_of: vec![
+            openapiv3::ReferenceOr::Item(inner),
+            openapiv3::ReferenceOr::Item(null),
+        ],
+    };
+    match &mut schema.schema_kind {
+        SchemaKind::OneOf { one_of } => match one_of.first_mut() {
+            Some(openapiv3::ReferenceOr::Item(inner)) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}

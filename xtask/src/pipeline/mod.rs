@@ -23,6 +23,7 @@ use crate::passes;
 use crate::spec::{self, Spec};
 
 mod items;
+pub mod namespace;
 
 /// The steps of [`generate`], in order, for [`generate_timed`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
