@@ -211,12 +211,19 @@ fn items_on_every_core_match_the_whole_file() {
         specs.push(("oxide".to_string(), spec));
     }
     for (name, spec) in &specs {
-        let by_items =
-            generate_with(spec, &Settings::DEFAULT, Strategy::Items, &mut |_, _| {}).unwrap();
+        let by_items = generate_with(
+            spec,
+            &Settings::DEFAULT,
+            Strategy::Items,
+            &Default::default(),
+            &mut |_, _| {},
+        )
+        .unwrap();
         let whole = generate_with(
             spec,
             &Settings::DEFAULT,
             Strategy::WholeFile,
+            &Default::default(),
             &mut |_, _| {},
         )
         .unwrap();

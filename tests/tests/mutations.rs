@@ -76,7 +76,11 @@ fn generate(name: &str, doc: &Value) -> Outcome {
     Outcome {
         operations: code.operations,
         generated: code.generated(),
-        skipped: code.skipped.iter().map(|s| s.operation.to_string()).collect(),
+        skipped: code
+            .skipped
+            .iter()
+            .map(|s| s.operation.to_string())
+            .collect(),
         degraded: code
             .normalised
             .degraded
@@ -217,7 +221,10 @@ fn property_names_in_3_1_is_dropped_with_a_note() {
     let name = an_object_component(schemas);
     schemas[&name]["propertyNames"] = json!({"pattern": "^[a-z_]+$"});
     let mutated = generate("discord-mutated.json", &doc);
-    let new: Vec<&String> = mutated.read_dropped.difference(&base.read_dropped).collect();
+    let new: Vec<&String> = mutated
+        .read_dropped
+        .difference(&base.read_dropped)
+        .collect();
     assert_eq!(new.len(), 1, "one note, for `{name}`: {new:?}");
     assert!(new[0].contains(&name), "{new:?}");
     assert_eq!(mutated.read_degraded, base.read_degraded);

@@ -18,6 +18,7 @@ use crate::normalise::{Degraded, Skipped};
 use crate::pipeline;
 use crate::render;
 use crate::spec;
+use crate::verify::Forced;
 
 /// Command-line arguments of `cargo xtask codegen`.
 #[derive(clap::Args, Debug)]
@@ -36,7 +37,15 @@ pub struct Args {
     /// --manifest-path DIR/Cargo.toml`), wherever DIR is.
     #[arg(long, requires = "spec", value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// ...then `cargo check` it; trace each compiler error to its operation
+    /// or schema, degrade that, and generate and check again (a few rounds):
+    /// the safety net for shapes the pipeline does not know yet.
+    #[arg(long, requires = "out")]
+    pub verify: bool,
 }
+
+/// How many check-and-degrade rounds `--verify` makes at most.
+const VERIFY_ROUNDS: usize = 4;
 
 /// The in-memory result of generating one API.
 #[derive(Clone, Debug)]
@@ -53,6 +62,10 @@ pub struct Generated {
     pub degraded: Vec<Degraded>,
     /// What reading the document changed or left out ([`spec::Note`]).
     pub notes: Vec<spec::Note>,
+    /// The component schemas progenitor was given (after normalisation).
+    pub components: Vec<String>,
+    /// progenitor's method names of the generated operations.
+    pub methods: Vec<String>,
     /// Operations a post-processing pass left as progenitor made them:
     /// `(operation, pass, reason)`.
     pub unhandled: Vec<(String, String, String)>,
@@ -87,7 +100,10 @@ pub struct Outcome {
 /// `cargo xtask codegen [--check] [API]`: run, print, pick the exit status.
 pub fn command(args: &Args) -> Result<ExitCode> {
     if let (Some(spec), Some(out)) = (&args.spec, &args.out) {
-        let generated = one_off(spec, out)?;
+        if args.verify {
+            return verified(spec, out);
+        }
+        let generated = one_off(spec, out, &Forced::default())?;
         let written = crate::files::write(out, &generated.files)?;
         print_summary(&generated, &written, Mode::Write);
         println!(
@@ -125,6 +141,69 @@ pub fn command(args: &Args) -> Result<ExitCode> {
         outcome.generated.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--spec FILE --out DIR --verify`: write, `cargo check`, degrade what
+/// the compiler refuses ([`crate::verify`]), again until it builds.
+fn verified(spec: &Path, out: &Path) -> Result<ExitCode> {
+    let mut forced = Forced::default();
+    for round in 1..=VERIFY_ROUNDS {
+        let generated = one_off(spec, out, &forced)?;
+        let written = crate::files::write(out, &generated.files)?;
+        if round == 1 {
+            print_summary(&generated, &written, Mode::Write);
+        }
+        let (errors, elsewhere) = crate::verify::check(out)?;
+        if errors.is_empty() && elsewhere == 0 {
+            if round > 1 {
+                print_summary(&generated, &written, Mode::Write);
+            }
+            println!(
+                "wrote {}: cargo check passes (check {round} of at most {VERIFY_ROUNDS})",
+                out.display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        let text = generated
+            .files
+            .iter()
+            .find(|f| f.path.ends_with("lib.rs"))
+            .map_or("", |f| f.contents.as_str());
+        let (owners, left) =
+            crate::verify::attribute(text, &errors, &generated.components, &generated.methods);
+        let mut progress = false;
+        for (owner, message) in owners {
+            let slot = match &owner {
+                crate::verify::Owner::Schema(name) => forced.schemas.entry(name.clone()),
+                crate::verify::Owner::Operation(name) => forced.operations.entry(name.clone()),
+            };
+            if let std::collections::btree_map::Entry::Vacant(v) = slot {
+                println!("    check {round}: {owner:?} does not compile ({message}): degrading it");
+                v.insert(message);
+                progress = true;
+            }
+        }
+        if !progress {
+            for e in &left {
+                eprintln!(
+                    "{}:{}: error {}",
+                    out.join("src/lib.rs").display(),
+                    e.line,
+                    e.message
+                );
+            }
+            bail!(
+                "{}: cargo check finds {} error(s) ({} outside src/lib.rs) that cannot be traced to an operation or schema",
+                out.display(),
+                errors.len() + elsewhere,
+                elsewhere
+            );
+        }
+    }
+    bail!(
+        "{}: still does not build after {VERIFY_ROUNDS} checks",
+        out.display()
+    )
 }
 
 /// One line per API (`N of M operations`), then every operation left out
@@ -241,12 +320,18 @@ pub fn generate_all(root: &Path, apis: &'static [Api]) -> Result<Vec<Generated>>
 
 /// Generates one API of the catalogue in memory.
 pub fn generate(root: &Path, api: &'static Api) -> Result<Generated> {
-    generate_with(root, api, render::Dependencies::Workspace, api.crate_dir)
+    generate_with(
+        root,
+        api,
+        render::Dependencies::Workspace,
+        api.crate_dir,
+        &Forced::default(),
+    )
 }
 
 /// `--spec FILE --out DIR`: a catalogue entry made up for the file, with the
 /// vendor profile, rendered as a crate that stands alone at `out`.
-pub fn one_off(spec: &Path, out: &Path) -> Result<Generated> {
+pub fn one_off(spec: &Path, out: &Path, forced: &Forced) -> Result<Generated> {
     let root = workspace_root();
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let stem = out
@@ -290,6 +375,7 @@ pub fn one_off(spec: &Path, out: &Path) -> Result<Generated> {
         api,
         render::Dependencies::Standalone { runtime: &runtime },
         "",
+        forced,
     )
 }
 
@@ -300,6 +386,7 @@ fn generate_with(
     api: &'static Api,
     deps: render::Dependencies<'_>,
     crate_dir: &str,
+    forced: &Forced,
 ) -> Result<Generated> {
     let started = Instant::now();
     // One read of the document, shared by the lint and the pipeline.
@@ -319,7 +406,15 @@ fn generate_with(
             catalogue::Profile::Transcribed => spec::check(&spec),
             catalogue::Profile::Vendor => Ok(()),
         };
-        let code = checked.and_then(|()| pipeline::generate(&spec, &api.settings));
+        let code = checked.and_then(|()| {
+            pipeline::generate_with(
+                &spec,
+                &api.settings,
+                pipeline::Strategy::Items,
+                forced,
+                &mut |_, _| {},
+            )
+        });
         (lint.join(), code)
     });
     let report = report.map_err(|_| anyhow!("{}: the lint panicked", api.spec))?;
@@ -359,6 +454,8 @@ fn generate_with(
         skipped: code.skipped,
         degraded: code.normalised.degraded,
         notes: spec.notes.clone(),
+        methods: code.passes.operations.keys().cloned().collect(),
+        components: code.components,
         types: code.types,
         elapsed: started.elapsed(),
     })

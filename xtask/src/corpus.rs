@@ -337,7 +337,8 @@ fn in_child<T: serde::de::DeserializeOwned>(
 /// `cargo xtask codegen --spec .. --out ..` (in the stage's own process).
 fn codegen(spec: &Path, out: &Path) -> Result<Generated, String> {
     let started = Instant::now();
-    let generated = crate::codegen::one_off(spec, out).map_err(|e| format!("{e:#}"))?;
+    let generated =
+        crate::codegen::one_off(spec, out, &Default::default()).map_err(|e| format!("{e:#}"))?;
     crate::files::write(out, &generated.files).map_err(|e| format!("{e:#}"))?;
     let seconds = started.elapsed().as_secs_f64();
     let lines = generated

@@ -86,7 +86,12 @@ pub struct CompilerError {
 /// the number of errors elsewhere (none is expected: the manifest is ours).
 pub fn check(dir: &Path) -> Result<(Vec<CompilerError>, usize)> {
     let output = Command::new(crate::catalogue::cargo())
-        .args(["check", "--quiet", "--message-format=json", "--manifest-path"])
+        .args([
+            "check",
+            "--quiet",
+            "--message-format=json",
+            "--manifest-path",
+        ])
         .arg(dir.join("Cargo.toml"))
         .output()
         .with_context(|| format!("cannot run cargo check on {}", dir.display()))?;
@@ -319,7 +324,14 @@ pub mod builder {
     fn errors_are_traced_to_their_schema_or_operation() {
         let components = vec!["widget".to_string()];
         let methods = vec!["list_widgets".to_string()];
-        let errors = [error(3), error(6), error(9), error(15), error(20), error(12)];
+        let errors = [
+            error(3),
+            error(6),
+            error(9),
+            error(15),
+            error(20),
+            error(12),
+        ];
         let (owners, left) = attribute(TEXT, &errors, &components, &methods);
         let owners: Vec<&Owner> = owners.keys().collect();
         assert_eq!(

@@ -579,7 +579,7 @@ impl Comparison {
 /// sibling, written under `ws`.
 fn pair(ws: &Path, package: &str, spec: &Path, name: &str) -> Result<Pair> {
     // Ours: exactly `cargo xtask codegen --spec .. --out ..`.
-    let generated = codegen::one_off(spec, Path::new(package))?;
+    let generated = codegen::one_off(spec, Path::new(package), &Default::default())?;
     let mut lines = 0;
     for file in &generated.files {
         let to = ws.join(package).join(&file.path);

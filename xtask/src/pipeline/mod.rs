@@ -21,6 +21,7 @@ use crate::deps::Dependency;
 use crate::normalise::{self, Degraded, Normalised, Skipped, isolate};
 use crate::passes;
 use crate::spec::{self, Spec};
+use crate::verify::Forced;
 
 mod items;
 pub mod namespace;
@@ -72,6 +73,8 @@ pub struct Code {
     pub passes: passes::Report,
     /// The normalisation's record (union arms, wire media types).
     pub normalised: Normalised,
+    /// The component schemas of the document progenitor was given.
+    pub components: Vec<String>,
 }
 
 impl Code {
@@ -103,14 +106,17 @@ pub fn generate_timed(
     settings: &Settings,
     time: &mut dyn FnMut(Phase, Duration),
 ) -> Result<Code> {
-    generate_with(spec, settings, Strategy::Items, time)
+    generate_with(spec, settings, Strategy::Items, &Forced::default(), time)
 }
 
-/// [`generate_timed`] with a chosen [`Strategy`].
+/// [`generate_timed`] with a chosen [`Strategy`], degrading what `forced`
+/// names (what `codegen --verify` found rustc refusing) right after the
+/// normalisation.
 pub fn generate_with(
     spec: &Spec,
     settings: &Settings,
     strategy: Strategy,
+    forced: &Forced,
     time: &mut dyn FnMut(Phase, Duration),
 ) -> Result<Code> {
     let shown = spec.path.display().to_string();
@@ -119,6 +125,7 @@ pub fn generate_with(
     let started = Instant::now();
     let mut openapi = spec.openapi.clone();
     let mut normalised = normalise::normalise(&mut openapi, &shown);
+    forced.apply(&mut openapi, &mut normalised);
     time(Phase::Normalise, started.elapsed());
 
     let started = Instant::now();
@@ -161,7 +168,13 @@ pub fn generate_with(
     time(Phase::Items, started.elapsed());
 
     let skipped = normalised.skipped.clone();
+    let components = openapi
+        .components
+        .as_ref()
+        .map(|c| c.schemas.keys().cloned().collect())
+        .unwrap_or_default();
     Ok(Code {
+        components,
         text: processed.text,
         dependencies: crate::deps::dependencies(&processed.crates),
         types: processed.types,
@@ -252,7 +265,10 @@ fn generate_skipping(
     let settings = with_runtime(settings);
     let run = |doc: &OpenAPI| -> std::result::Result<TokenStream, String> {
         match catch_panic(|| progenitor::Generator::new(&settings).generate_tokens(doc)) {
-            Ok(Ok(tokens)) => Ok(tokens),
+            Ok(Ok(tokens)) => match declared_twice(&tokens) {
+                None => Ok(tokens),
+                Some(collision) => Err(collision),
+            },
             Ok(Err(e)) => Err(format!("progenitor rejected it: {e}")),
             Err(message) => Err(format!("progenitor panicked: {message}")),
         }
@@ -298,6 +314,23 @@ fn generate_skipping(
         }
     }
     run(openapi).map_err(|message| anyhow::anyhow!("{message} (after degrading what failed alone)"))
+}
+
+/// The names progenitor's code declares twice in one scope
+/// ([`namespace::collisions`]), as a failure message: such code would not
+/// compile, so it counts as progenitor failing on what caused it. Code
+/// that does not parse is left to the passes, which report it.
+fn declared_twice(tokens: &TokenStream) -> Option<String> {
+    let file: syn::File = syn::parse2(tokens.clone()).ok()?;
+    let collisions = namespace::collisions(&file);
+    let first = collisions.first()?;
+    Some(match collisions.len() {
+        1 => format!("the generated code has {first}"),
+        n => format!(
+            "the generated code has {first} (and {} more name(s) declared twice)",
+            n - 1
+        ),
+    })
 }
 
 thread_local! {
