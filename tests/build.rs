@@ -6,6 +6,7 @@ use std::path::Path;
 const FIXTURES: &[(&str, &str)] = &[
     ("fixtures/multi-schema.yaml", "multi_schema.rs"),
     ("fixtures/unwrapped.yaml", "unwrapped.rs"),
+    ("fixtures/normalise/forms.yaml", "forms.rs"),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -35,7 +35,7 @@ mod runtime;
 pub mod text;
 
 pub use error::{ApiError, Details, Error, ErrorKind, ValidationError};
-pub use form::FormField;
+pub use form::{Form, FormField, FormKind, Style};
 pub use operation::{Documented, Method, Operation};
 pub use retry::RetryPolicy;
 pub use runtime::{DEFAULT_TIMEOUT, Rule, RuleRequest, Runtime};

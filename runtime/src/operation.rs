@@ -102,9 +102,10 @@ pub struct Operation {
     pub content_type: Option<&'static str>,
     /// The `Accept` value to send, when it is not the one progenitor sends.
     pub accept: Option<&'static str>,
-    /// For a `multipart/form-data` body (generated as typed JSON): its
-    /// fields; the runtime sends the JSON as that form.
-    pub form: Option<&'static [crate::form::FormField]>,
+    /// For a form body (`multipart/form-data` or
+    /// `application/x-www-form-urlencoded`, generated as typed JSON): its
+    /// kind and fields; the runtime sends the JSON as that form.
+    pub form: Option<&'static crate::form::Form>,
 }
 
 impl Operation {

@@ -212,26 +212,28 @@ impl Runtime {
             .iter()
             .filter(|r| r.operation == operation.id)
             .peekable();
-        if rules.peek().is_none() {
-            return Ok(());
+        // Rules see the JSON body, before it becomes a form.
+        if rules.peek().is_some() {
+            let view = RuleRequest::new(request);
+            for rule in rules {
+                (rule.check)(&view).map_err(|e| e.encode())?;
+            }
         }
-        let view = RuleRequest::new(request);
-        for rule in rules {
-            (rule.check)(&view).map_err(|e| e.encode())?;
-        }
-        if let Some(fields) = operation.form {
+        if let Some(form) = operation.form
+            && request.body().is_some()
+        {
             let json = request
                 .body()
                 .and_then(reqwest::Body::as_bytes)
                 .map(serde_json::from_slice::<serde_json::Value>);
             let form = match json {
-                Some(Ok(json)) => crate::form::encode(fields, &json),
+                Some(Ok(json)) => crate::form::encode(form, &json),
                 Some(Err(e)) => Err(format!("the body is not JSON: {e}")),
                 None => Err("the body is a stream, not a form".to_string()),
             }
             .map_err(|reason| ValidationError::new("body", reason).encode())?;
             let content_type = HeaderValue::from_str(&form.content_type)
-                .map_err(|_| ValidationError::new("body", "bad boundary").encode())?;
+                .map_err(|_| ValidationError::new("body", "bad form content type").encode())?;
             request.headers_mut().insert(CONTENT_TYPE, content_type);
             *request.body_mut() = Some(form.body.into());
         }
@@ -476,5 +478,50 @@ mod tests {
         assert_eq!(view.query("a"), ["1,2", "3"]);
         assert!(view.has_query("a") && !view.has_query("b"));
         assert_eq!(view.path(), "/");
+    }
+
+    static FORM: crate::form::Form = crate::form::Form {
+        kind: crate::form::FormKind::UrlEncoded,
+        fields: &[crate::form::FormField {
+            style: crate::form::Style::DeepObject,
+            ..crate::form::FormField::new("metadata")
+        }],
+    };
+    static CREATE_CUSTOMER: Operation = Operation {
+        id: "post_customers",
+        method: Method::Post,
+        path: "/v1/customers",
+        content_type: Some("application/x-www-form-urlencoded"),
+        form: Some(&FORM),
+        ..Operation::UNKNOWN
+    };
+
+    #[test]
+    fn a_form_is_encoded_with_or_without_rules() {
+        let body = r#"{"email":"a@b.c","metadata":{"k":"v w"}}"#;
+        // No rule names the operation: the form is encoded all the same.
+        for rt in [Runtime::new("plain"), runtime()] {
+            let mut post = request(reqwest::Method::POST, "http://h/v1/customers", Some(body));
+            assert_eq!(rt.pre(&mut post, &CREATE_CUSTOMER), Ok(()));
+            assert_eq!(
+                post.headers()[CONTENT_TYPE],
+                "application/x-www-form-urlencoded"
+            );
+            let sent = post.body().and_then(reqwest::Body::as_bytes).unwrap();
+            assert_eq!(sent, b"metadata%5Bk%5D=v+w&email=a%40b.c");
+        }
+        // Without a body (an optional one left out) there is nothing to encode.
+        let mut empty = request(reqwest::Method::POST, "http://h/v1/customers", None);
+        assert_eq!(Runtime::new("x").pre(&mut empty, &CREATE_CUSTOMER), Ok(()));
+        assert!(empty.body().is_none() && empty.headers().get(CONTENT_TYPE).is_none());
+        // A body that is not JSON is refused before anything is sent.
+        let mut bad = request(reqwest::Method::POST, "http://h/v1/customers", Some("a=b"));
+        let error = Runtime::new("x")
+            .pre(&mut bad, &CREATE_CUSTOMER)
+            .unwrap_err();
+        assert_eq!(
+            ValidationError::decode(&error).map(|e| e.field().to_string()),
+            Some("body".to_string())
+        );
     }
 }

@@ -316,3 +316,128 @@ fn our_own_specs_are_left_alone() {
         assert_eq!(media, expected, "{}", api.name);
     }
 }
+
+#[test]
+fn forms_and_deep_object_queries_are_typed_and_recorded() {
+    use xtask::normalise::{FormKind, FormStyle};
+    let (doc, facts, code) = run("forms.yaml");
+    assert!(facts.skipped.is_empty(), "{:?}", facts.skipped);
+    // The urlencoded form with an `encoding`: typed JSON, each field's style.
+    let form = &facts.forms["createCustomer"];
+    assert_eq!(form.kind, FormKind::UrlEncoded);
+    let styles: Vec<(&str, FormStyle, bool)> = form
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.style, f.explode))
+        .collect();
+    assert_eq!(
+        styles,
+        // In the order the model holds them (JSON objects read sorted).
+        [
+            ("address", FormStyle::DeepObject, true),
+            ("balance", FormStyle::Form, true),
+            ("email", FormStyle::Form, true),
+            ("items", FormStyle::DeepObject, true),
+            ("metadata", FormStyle::DeepObject, true),
+            ("preferred_locales", FormStyle::Form, true),
+            ("tax_ids", FormStyle::Form, false),
+        ]
+    );
+    assert_eq!(
+        facts.media["createCustomer"].content_type.as_deref(),
+        Some("application/x-www-form-urlencoded")
+    );
+    // A `$ref` to an object, without an `encoding`: the same, defaults.
+    let update = &facts.forms["updateCustomer"];
+    assert_eq!(update.kind, FormKind::UrlEncoded);
+    assert_eq!(update.fields.len(), 2);
+    // Multipart: an allOf of objects merged, its file a byte array; a bare
+    // binary body is one file part named `file`.
+    let upload = &facts.forms["uploadFile"];
+    assert_eq!(upload.kind, FormKind::Multipart);
+    let fields: Vec<(&str, bool, FormStyle)> = upload
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.binary, f.style))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("file", true, FormStyle::Form),
+            ("purpose", false, FormStyle::Form),
+            ("link", false, FormStyle::DeepObject),
+        ]
+    );
+    let image = &facts.forms["putImage"];
+    assert_eq!(
+        (
+            image.kind,
+            image.fields[0].name.as_str(),
+            image.fields[0].binary
+        ),
+        (FormKind::Multipart, "file", true)
+    );
+    // Every form body is JSON to progenitor now.
+    for path in ["/customers", "/customers/{id}", "/files", "/images"] {
+        let openapiv3::ReferenceOr::Item(item) = &doc.paths.paths[path] else {
+            panic!("{path}")
+        };
+        for (_, op) in item.iter() {
+            if let Some(openapiv3::ReferenceOr::Item(body)) = &op.request_body {
+                let keys: Vec<&String> = body.content.keys().collect();
+                assert_eq!(keys, ["application/json"], "{path}");
+            }
+        }
+    }
+    // deepObject query parameters: one form parameter per leaf, by its
+    // wire name; a map's keys are not fixed, so it is dropped.
+    let openapiv3::ReferenceOr::Item(item) = &doc.paths.paths["/customers"] else {
+        panic!()
+    };
+    let list = item.get.as_ref().unwrap();
+    let names: Vec<&str> = list
+        .parameters
+        .iter()
+        .map(|p| match p {
+            openapiv3::ReferenceOr::Item(p) => p.parameter_data_ref().name.as_str(),
+            openapiv3::ReferenceOr::Reference { .. } => panic!("a reference"),
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "created[gt]",
+            "created[lte]",
+            "created",
+            "expand[]",
+            "filter[age][gt]",
+            "filter[status]",
+            "tags",
+        ]
+    );
+    let notes: Vec<&str> = facts
+        .rewrites
+        .iter()
+        .filter(|r| r.at.contains("listCustomers"))
+        .map(|r| r.detail.as_str())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("optional parameter `labels` dropped")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.contains("`pipeDelimited`")),
+        "{notes:?}"
+    );
+    // progenitor's builder has one setter per leaf.
+    for setter in [
+        "fn created_gt",
+        "fn created",
+        "fn expand",
+        "fn filter_age_gt",
+    ] {
+        assert!(code.contains(setter), "{setter}");
+    }
+}

@@ -53,7 +53,7 @@ mod responses;
 mod shapes;
 mod walk;
 
-pub use bodies::{Form, FormField};
+pub use bodies::{Form, FormField, FormKind, FormStyle};
 pub use enums::OpenedEnum;
 pub use shapes::{ResponseBody, check_shapes, response_body};
 

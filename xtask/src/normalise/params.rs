@@ -10,6 +10,20 @@
 //! - a parameter progenitor cannot send that is optional is dropped (the
 //!   request is what the vendor documents when the caller leaves it out);
 //!   a required one skips the operation, with the reason;
+//! - a `deepObject` query parameter whose keys are fixed (an object of
+//!   scalars, nested objects, lists of scalars; a union of such and a
+//!   scalar, as Stripe's `created`) becomes one `form` parameter per leaf,
+//!   named as it goes on the wire: `filter[status]`, `filter[age][gt]`,
+//!   `expand[]` for a list (sent `expand[]=a&expand[]=b`), the scalar of a
+//!   union under the parameter's own name. progenitor sends each as it
+//!   sends any query parameter (its brackets percent-encoded, as any form
+//!   reader decodes them). One with keys the schema does not fix (a map, a
+//!   list of objects) cannot be spelt as parameters and is dropped as
+//!   below. (A typed value the runtime re-encodes is not possible here:
+//!   progenitor serialises a query value with `serde_urlencoded`, which
+//!   fails on anything nested before the runtime's hook sees the request.)
+//! - a `spaceDelimited` or `pipeDelimited` list is a string the caller
+//!   joins, like an unexploded one;
 //! - a path parameter not marked `required` is marked (OpenAPI requires it);
 //! - a declared path parameter the path does not contain is dropped (it
 //!   cannot be sent), and a `{name}` of the path with no declaration gets a
@@ -47,6 +61,58 @@ pub(super) fn rewrite(
     let template = template_names(path);
     let mut kept = Vec::new();
     for mut p in params {
+        if let Parameter::Query {
+            parameter_data,
+            style: QueryStyle::DeepObject,
+            ..
+        } = &p
+            && let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format
+            && let Some(leaves) = deep_object(&parameter_data.name, schema, ctx)
+        {
+            let names: Vec<&str> = leaves.iter().map(|l| l.name.as_str()).collect();
+            notes.push(format!(
+                "`deepObject` query parameter `{}` sent as {}",
+                parameter_data.name,
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            let required = parameter_data.required;
+            for leaf in leaves {
+                kept.push(leaf.parameter(parameter_data, required));
+            }
+            continue;
+        }
+        let delimiter = match &p {
+            Parameter::Query {
+                style: QueryStyle::SpaceDelimited,
+                ..
+            } => Some(("spaceDelimited", " ")),
+            Parameter::Query {
+                style: QueryStyle::PipeDelimited,
+                ..
+            } => Some(("pipeDelimited", "|")),
+            _ => None,
+        };
+        if let (Some((style_name, delimiter)), Parameter::Query { parameter_data, .. }) =
+            (delimiter, &p)
+            && is_array(&parameter_data.format, ctx)
+        {
+            let name = parameter_data.name.clone();
+            let mut parameter_data = parameter_data.clone();
+            joined(&mut parameter_data, delimiter);
+            notes.push(format!(
+                "query parameter `{name}` (an array, `{style_name}`) is a string of values joined with `{delimiter}`"
+            ));
+            p = Parameter::Query {
+                parameter_data,
+                allow_reserved: false,
+                style: QueryStyle::Form,
+                allow_empty_value: None,
+            };
+        }
         let data = p.parameter_data_ref();
         let name = data.name.clone();
         let required = data.required;
@@ -86,20 +152,7 @@ pub(super) fn rewrite(
             // progenitor repeats the name for each element (`a=1&a=2`);
             // `explode: false` means one comma-separated value (`a=1,2`).
             // A string the caller joins sends exactly that.
-            let description = format!(
-                "{}{}Comma-separated values (the API reads one `{name}` joined with `,`).",
-                parameter_data.description.clone().unwrap_or_default(),
-                if parameter_data.description.is_some() {
-                    "\n\n"
-                } else {
-                    ""
-                },
-            );
-            parameter_data.description = Some(description);
-            parameter_data.format = ParameterSchemaOrContent::Schema(ReferenceOr::Item(Schema {
-                schema_data: SchemaData::default(),
-                schema_kind: SchemaKind::Type(Type::String(StringType::default())),
-            }));
+            joined(parameter_data, ",");
             notes.push(format!(
                 "query parameter `{name}` (an array, `explode: false`) is a comma-separated string"
             ));
@@ -229,4 +282,179 @@ fn is_array(format: &ParameterSchemaOrContent, ctx: &Ctx<'_>) -> bool {
         SchemaKind::Any(a) => a.typ.as_deref() == Some("array") || a.items.is_some(),
         _ => false,
     })
+}
+
+/// Makes an array parameter a string of its values joined with
+/// `delimiter`, which the caller joins (progenitor would repeat the name).
+fn joined(parameter_data: &mut ParameterData, delimiter: &str) {
+    let name = &parameter_data.name;
+    let how = if delimiter == "," {
+        "Comma-separated values".to_string()
+    } else {
+        format!("Values separated by `{delimiter}`")
+    };
+    let description = format!(
+        "{}{}{how} (the API reads one `{name}` joined with `{delimiter}`).",
+        parameter_data.description.clone().unwrap_or_default(),
+        if parameter_data.description.is_some() {
+            "\n\n"
+        } else {
+            ""
+        },
+    );
+    parameter_data.description = Some(description);
+    parameter_data.format = ParameterSchemaOrContent::Schema(ReferenceOr::Item(Schema {
+        schema_data: SchemaData::default(),
+        schema_kind: SchemaKind::Type(Type::String(StringType::default())),
+    }));
+}
+
+/// One leaf of a `deepObject` parameter: a `form` parameter of its own.
+struct Leaf {
+    /// The name on the wire: `filter[age][gt]`, `expand[]`.
+    name: String,
+    schema: ReferenceOr<Schema>,
+    /// Required when every object on its way requires it (never inside a
+    /// union: which of its arms is sent is the caller's choice).
+    required: bool,
+}
+
+impl Leaf {
+    fn parameter(self, of: &ParameterData, required: bool) -> Parameter {
+        let description = match &of.description {
+            Some(d) => format!(
+                "`{}` of the `deepObject` parameter `{}`: {d}",
+                self.name, of.name
+            ),
+            None => format!(
+                "`{}` of the `deepObject` parameter `{}`.",
+                self.name, of.name
+            ),
+        };
+        Parameter::Query {
+            parameter_data: ParameterData {
+                name: self.name,
+                description: Some(description),
+                required: required && self.required,
+                deprecated: of.deprecated,
+                format: ParameterSchemaOrContent::Schema(self.schema),
+                example: None,
+                examples: Default::default(),
+                explode: None,
+                extensions: Default::default(),
+            },
+            allow_reserved: false,
+            style: QueryStyle::Form,
+            allow_empty_value: None,
+        }
+    }
+}
+
+/// The leaves of a `deepObject` parameter `name` with `schema`, when its
+/// keys are fixed; `None` when they are not (a map, a list of objects).
+fn deep_object(name: &str, schema: &ReferenceOr<Schema>, ctx: &Ctx<'_>) -> Option<Vec<Leaf>> {
+    let mut out = Vec::new();
+    leaves(name, schema, true, ctx, 0, &mut out)?;
+    // A union's arms may give one name twice (`anyOf: [string, integer]`
+    // at one key): the first stays.
+    let mut seen = BTreeSet::new();
+    out.retain(|leaf| seen.insert(leaf.name.clone()));
+    (!out.is_empty()).then_some(out)
+}
+
+fn leaves(
+    key: &str,
+    schema: &ReferenceOr<Schema>,
+    required: bool,
+    ctx: &Ctx<'_>,
+    depth: usize,
+    out: &mut Vec<Leaf>,
+) -> Option<()> {
+    if depth > 8 {
+        return None;
+    }
+    let resolved = ctx.schema(schema)?;
+    if scalar(resolved, ctx, depth) {
+        out.push(Leaf {
+            name: key.to_string(),
+            schema: schema.clone(),
+            required,
+        });
+        return Some(());
+    }
+    let unbox = |p: &ReferenceOr<Box<Schema>>| match p {
+        ReferenceOr::Item(s) => ReferenceOr::Item((**s).clone()),
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
+    };
+    let object = |properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+                  needed: &[String],
+                  out: &mut Vec<Leaf>| {
+        if properties.is_empty() {
+            return None;
+        }
+        for (prop, p) in properties {
+            let required = required && needed.contains(prop);
+            leaves(
+                &format!("{key}[{prop}]"),
+                &unbox(p),
+                required,
+                ctx,
+                depth + 1,
+                out,
+            )?;
+        }
+        Some(())
+    };
+    match &resolved.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => object(&o.properties, &o.required, out),
+        SchemaKind::Any(a) if !a.properties.is_empty() && a.items.is_none() => {
+            object(&a.properties, &a.required, out)
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            let items = a.items.as_ref().map(unbox)?;
+            let items = ctx.schema(&items)?;
+            scalar(items, ctx, depth).then(|| {
+                out.push(Leaf {
+                    name: format!("{key}[]"),
+                    schema: schema.clone(),
+                    required,
+                });
+            })
+        }
+        SchemaKind::AnyOf { any_of: arms } | SchemaKind::OneOf { one_of: arms } => {
+            for arm in arms {
+                leaves(key, arm, false, ctx, depth + 1, out)?;
+            }
+            Some(())
+        }
+        _ => None,
+    }
+}
+
+/// A string, number, integer or boolean, or a union of those.
+fn scalar(schema: &Schema, ctx: &Ctx<'_>, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(_) | Type::Array(_)) => false,
+        SchemaKind::Type(_) => true,
+        SchemaKind::AnyOf { any_of: arms } | SchemaKind::OneOf { one_of: arms } => {
+            !arms.is_empty()
+                && arms
+                    .iter()
+                    .all(|a| ctx.schema(a).is_some_and(|s| scalar(s, ctx, depth + 1)))
+        }
+        SchemaKind::Any(a) => {
+            a.properties.is_empty()
+                && a.items.is_none()
+                && matches!(
+                    a.typ.as_deref(),
+                    Some("string" | "number" | "integer" | "boolean")
+                )
+        }
+        _ => false,
+    }
 }

@@ -209,8 +209,8 @@ pub struct OperationFacts {
     pub accept: Option<String>,
     /// Path parameters whose schema is an array, by their Rust names.
     pub list_path_params: Vec<String>,
-    /// A multipart body's fields `(name, binary)`, when the body is a form.
-    pub form: Option<Vec<(String, bool)>>,
+    /// The form a body is sent as (kind and fields), when it is one.
+    pub form: Option<crate::normalise::Form>,
     /// The operation's tags, as the spec gives them.
     pub tags: Vec<String>,
 }
@@ -261,12 +261,7 @@ pub fn operation_facts(
                     openapi,
                     path_item.iter().chain(&operation.parameters),
                 ),
-                form: normalised.forms.get(id).map(|form| {
-                    form.fields
-                        .iter()
-                        .map(|f| (f.name.clone(), f.binary))
-                        .collect()
-                }),
+                form: normalised.forms.get(id).cloned(),
                 tags: operation.tags.clone(),
             },
         );

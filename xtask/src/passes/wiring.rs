@@ -14,6 +14,7 @@ use quote::{format_ident, quote};
 use syn::{Ident, Item, parse_quote};
 
 use super::{OperationFacts, Plan};
+use crate::normalise::{FormKind, FormStyle};
 
 /// The items the crate gets besides progenitor's: the `operations` module
 /// and the hooks impl (at the top), and the `use` that makes `operations`
@@ -114,11 +115,38 @@ fn constant(id: &str, name: &Ident, fact: &OperationFacts) -> TokenStream {
     let content_type = option(&fact.content_type);
     let accept = option(&fact.accept);
     let form = match &fact.form {
-        Some(fields) => {
-            let fields = fields.iter().map(|(name, binary)| {
-                quote!(::cloud_orgs_runtime::FormField { name: #name, binary: #binary })
+        Some(form) => {
+            let kind = format_ident!(
+                "{}",
+                match form.kind {
+                    FormKind::Multipart => "Multipart",
+                    FormKind::UrlEncoded => "UrlEncoded",
+                }
+            );
+            // A urlencoded field with the defaults is sent as an
+            // undeclared one would be: only the others are listed, which
+            // keeps Stripe's tables a third of the size. A multipart form
+            // lists every field (their order is the parts' order).
+            let listed = form.fields.iter().filter(|f| {
+                form.kind == FormKind::Multipart
+                    || f.binary
+                    || f.style != FormStyle::Form
+                    || !f.explode
             });
-            quote!(Some(&[#(#fields),*]))
+            let fields = listed.map(|f| {
+                let (name, binary, explode) = (&f.name, f.binary, f.explode);
+                let style = format_ident!("{}", f.style.variant());
+                quote!(::cloud_orgs_runtime::FormField {
+                    name: #name,
+                    binary: #binary,
+                    style: ::cloud_orgs_runtime::Style::#style,
+                    explode: #explode,
+                })
+            });
+            quote!(Some(&::cloud_orgs_runtime::Form {
+                kind: ::cloud_orgs_runtime::FormKind::#kind,
+                fields: &[#(#fields),*],
+            }))
         }
         None => quote!(None),
     };
