@@ -30,6 +30,10 @@ pub struct Args {
     /// Generate only; skip `cargo check`.
     #[arg(long)]
     pub no_build: bool,
+    /// Check each crate whole only, not also each per-tag feature alone
+    /// (one check per tag: most of the run on specs with many tags).
+    #[arg(long)]
+    pub no_subsets: bool,
     /// List the documents and exit.
     #[arg(long)]
     pub list: bool,
@@ -165,6 +169,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             &target,
             doc,
             !args.no_build,
+            !args.no_subsets,
         )?;
         eprintln!("  {}", row.summary());
         rows.push(row);
@@ -222,6 +227,8 @@ struct Build {
     /// The crate's per-tag features, each checked alone (and none at all):
     /// how many of those checks passed, of how many, and the slowest.
     subsets: Option<Subsets>,
+    /// `--no-subsets`: the features were not checked alone.
+    subsets_skipped: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -270,7 +277,14 @@ impl Row {
     }
 }
 
-fn measure(spec: &Path, out: &Path, target: &Path, doc: &Document, build: bool) -> Result<Row> {
+fn measure(
+    spec: &Path,
+    out: &Path,
+    target: &Path,
+    doc: &Document,
+    build: bool,
+    subsets: bool,
+) -> Result<Row> {
     let _ = spec;
     // A stage whose process dies (a stack overflow, say) is a result too.
     let codegen = match in_child::<Result<Generated, String>>(doc, Stage::Codegen, out) {
@@ -291,7 +305,7 @@ fn measure(spec: &Path, out: &Path, target: &Path, doc: &Document, build: bool) 
         },
     };
     let build = match (&codegen, build) {
-        (Ok(_), true) => Some(cargo_check(out, target)?),
+        (Ok(_), true) => Some(cargo_check(out, target, subsets)?),
         _ => None,
     };
     Ok(Row {
@@ -415,7 +429,7 @@ fn raw_attempt(spec: &Path) -> Result<(), String> {
     }
 }
 
-fn cargo_check(crate_dir: &Path, target: &Path) -> Result<Build> {
+fn cargo_check(crate_dir: &Path, target: &Path, subsets: bool) -> Result<Build> {
     // A cold check of this crate (its dependencies stay built): what a user
     // pays after each regeneration.
     let manifest = crate_dir.join("Cargo.toml");
@@ -446,8 +460,9 @@ fn cargo_check(crate_dir: &Path, target: &Path) -> Result<Build> {
         errors: diagnostics(&stderr, "error"),
         warnings: diagnostics(&stderr, "warning"),
         subsets: None,
+        subsets_skipped: !subsets,
     };
-    if build.ok {
+    if build.ok && subsets {
         build.subsets = check_subsets(&manifest, target, &mut build)?;
     }
     Ok(build)
@@ -571,9 +586,15 @@ fn render(rows: &[Row], built: bool) -> String {
                     Some(b) => (
                         format!("{:.0}", b.seconds),
                         mib(b.peak_mib),
-                        b.subsets.as_ref().map_or("no features".to_string(), |s| {
-                            format!("{} of {} ok, slowest {:.1} s", s.ok, s.checked, s.slowest)
-                        }),
+                        b.subsets.as_ref().map_or(
+                            if b.subsets_skipped {
+                                "not checked"
+                            } else {
+                                "no features"
+                            }
+                            .to_string(),
+                            |s| format!("{} of {} ok, slowest {:.1} s", s.ok, s.checked, s.slowest),
+                        ),
                         b.errors.to_string(),
                         b.warnings.to_string(),
                     ),
