@@ -161,3 +161,20 @@ pub fn workspace_root() -> std::path::PathBuf {
 pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
 }
+
+/// progenitor's settings for ours: the one translation, used by the
+/// pipeline (which adds the runtime, `pipeline::with_runtime`) and by the bench's
+/// raw-progenitor baseline alike.
+pub fn progenitor_settings(settings: &Settings) -> progenitor::GenerationSettings {
+    let mut out = progenitor::GenerationSettings::new();
+    out.with_interface(match settings.interface {
+        Interface::Builder => progenitor::InterfaceStyle::Builder,
+        Interface::Positional => progenitor::InterfaceStyle::Positional,
+    })
+    .with_tag(progenitor::TagStyle::Merged)
+    .with_timeout(settings.timeout_secs);
+    for derive in settings.extra_derives {
+        out.with_derive(*derive);
+    }
+    out
+}

@@ -20,6 +20,7 @@ pub mod files;
 pub mod lint;
 pub mod locate;
 pub mod names;
+pub mod namespace;
 pub mod normalise;
 pub mod passes;
 pub mod pipeline;

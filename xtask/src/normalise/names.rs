@@ -1326,7 +1326,7 @@ mod tests {
     use openapiv3::OpenAPI;
     use serde_json::json;
 
-    use crate::pipeline::namespace::{Collision, What, collisions};
+    use crate::namespace::{Collision, What, collisions};
 
     fn doc(schemas: serde_json::Value, response: &str) -> OpenAPI {
         serde_json::from_value(json!({
@@ -1354,7 +1354,7 @@ mod tests {
 
     /// progenitor's code for `openapi` as the pipeline asks for it.
     fn generate(openapi: &OpenAPI) -> syn::File {
-        let settings = crate::pipeline::progenitor_settings(&crate::catalogue::Settings::DEFAULT);
+        let settings = crate::catalogue::progenitor_settings(&crate::catalogue::Settings::DEFAULT);
         let tokens = progenitor::Generator::new(&settings)
             .generate_tokens(openapi)
             .expect("progenitor generates");

@@ -16,7 +16,7 @@ use anyhow::{Context as _, Result, bail};
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 
-use crate::catalogue::{Interface, Settings};
+use crate::catalogue::Settings;
 use crate::deps::Dependency;
 use crate::normalise::{self, Degraded, Normalised, Skipped, isolate};
 use crate::passes;
@@ -24,7 +24,6 @@ use crate::spec::{self, Spec};
 use crate::verify::Forced;
 
 mod items;
-pub mod namespace;
 
 /// The steps of [`generate`], in order, for [`generate_timed`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -217,22 +216,7 @@ fn whole_file(
     })
 }
 
-/// progenitor's settings for ours: the one translation, used by the
-/// pipeline (which adds the runtime, [`with_runtime`]) and by the bench's
-/// raw-progenitor baseline alike.
-pub fn progenitor_settings(settings: &Settings) -> progenitor::GenerationSettings {
-    let mut out = progenitor::GenerationSettings::new();
-    out.with_interface(match settings.interface {
-        Interface::Builder => progenitor::InterfaceStyle::Builder,
-        Interface::Positional => progenitor::InterfaceStyle::Positional,
-    })
-    .with_tag(progenitor::TagStyle::Merged)
-    .with_timeout(settings.timeout_secs);
-    for derive in settings.extra_derives {
-        out.with_derive(*derive);
-    }
-    out
-}
+pub use crate::catalogue::progenitor_settings;
 
 /// [`progenitor_settings`] plus the runtime: it rides along in every client
 /// (`with_inner_type`), and every request goes through its hooks
@@ -317,12 +301,12 @@ fn generate_skipping(
 }
 
 /// The names progenitor's code declares twice in one scope
-/// ([`namespace::collisions`]), as a failure message: such code would not
+/// ([`crate::namespace::collisions`]), as a failure message: such code would not
 /// compile, so it counts as progenitor failing on what caused it. Code
 /// that does not parse is left to the passes, which report it.
 fn declared_twice(tokens: &TokenStream) -> Option<String> {
     let file: syn::File = syn::parse2(tokens.clone()).ok()?;
-    let collisions = namespace::collisions(&file);
+    let collisions = crate::namespace::collisions(&file);
     let first = collisions.first()?;
     Some(match collisions.len() {
         1 => format!("the generated code has {first}"),
