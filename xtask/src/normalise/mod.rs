@@ -180,9 +180,10 @@ pub struct Normalised {
     pub media: BTreeMap<String, Media>,
     /// Statuses whose body the generated code must not decode.
     pub bodiless: Vec<Bodiless>,
-    /// Per operationId, multipart bodies generated as a typed JSON object:
-    /// the runtime sends each property as one part of a
-    /// `multipart/form-data` body (its `Content-Type` is in `media`).
+    /// Per operationId, form bodies generated as a typed JSON object: the
+    /// runtime encodes the JSON as the vendor's form, `multipart/form-data`
+    /// (a part per property) or `application/x-www-form-urlencoded` (nested
+    /// fields in brackets, per field style), as [`Form`] says.
     pub forms: BTreeMap<String, Form>,
     /// Enums made plain strings because their Rust names collide.
     pub opened_enums: Vec<OpenedEnum>,
