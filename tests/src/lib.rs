@@ -18,3 +18,20 @@ pub fn root() -> PathBuf {
 pub fn fixture(rel: &str) -> PathBuf {
     root().join("tests/fixtures").join(rel)
 }
+
+/// `../shared/corpus` beside the workspace, when it is there. It is in CI,
+/// where its absence fails the test; elsewhere a test that needs it is
+/// skipped with a note.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = xtask::corpus::directory(&root());
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none_or(|v| v != "true"),
+        "{}: not found, and CI=true",
+        dir.display()
+    );
+    eprintln!("skipped: {} is not available", dir.display());
+    None
+}

@@ -21,17 +21,7 @@ use xtask::catalogue::{Profile, Settings};
 use xtask::corpus::DOCUMENTS;
 use xtask::passes::{Outcome, Pass};
 
-fn corpus() -> Option<std::path::PathBuf> {
-    let dir = xtask::corpus::directory(&workspace_tests::root());
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some_and(|v| v == "true") {
-        panic!("{}: not found, and CI=true", dir.display());
-    }
-    eprintln!("skipped: {} is not available", dir.display());
-    None
-}
+use workspace_tests::corpus;
 
 #[test]
 fn every_document_generates_operation_by_operation() {

@@ -23,17 +23,7 @@ use serde_json::{Value, json};
 use xtask::catalogue::Settings;
 use xtask::spec::Effect;
 
-fn corpus() -> Option<std::path::PathBuf> {
-    let dir = xtask::corpus::directory(&workspace_tests::root());
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some_and(|v| v == "true") {
-        panic!("{}: not found, and CI=true", dir.display());
-    }
-    eprintln!("skipped: {} is not available", dir.display());
-    None
-}
+use workspace_tests::corpus;
 
 /// A corpus document as JSON (YAML read as JSON).
 fn document(file: &str) -> Option<Value> {

@@ -743,22 +743,8 @@ impl Converter {
         new: &str,
         old: &str,
     ) {
-        let Some(Value::Number(n)) = map.get(exclusive) else {
-            return;
-        };
-        let n = n.clone();
-        let x = n.as_f64().unwrap_or(0.0);
-        let stricter = match map.get(bound).and_then(Value::as_f64) {
-            None => true,
-            Some(b) if lower => x >= b,
-            Some(b) => x <= b,
-        };
-        if stricter {
-            map.insert(bound.into(), Value::Number(n));
-            map.insert(exclusive.into(), json!(true));
+        if super::repair::exclusive_number(map, exclusive, bound, lower) {
             self.layer.moved(&join(new, bound), &join(old, exclusive));
-        } else {
-            map.remove(exclusive);
         }
     }
 
