@@ -6,8 +6,8 @@
 //!
 //! - a schema progenitor cannot take, inside a component: that component
 //!   alone becomes any JSON value;
-//! - an inline schema whose Rust name is a component's: both types exist,
-//!   under distinct names;
+//! - an inline schema whose Rust name is a component's, and two component
+//!   keys of one Rust name: every type exists, under distinct names;
 //! - an `OPTIONS` operation: generated, built with `request(Method::OPTIONS, ..)`;
 //! - a JSON-Schema type array in Swagger 2.0: read as a nullable type;
 //! - `propertyNames` in OpenAPI 3.1: dropped with a note, nothing else.
@@ -149,6 +149,9 @@ fn an_inline_schema_named_like_a_component_keeps_both_types() {
         format!("{name}Mutated"),
         json!({"type": "object", "properties": {"b": {"type": "integer"}}}),
     );
+    // Two keys that give one Rust name.
+    schemas.insert("mutatedKey".to_string(), json!({"type": "string"}));
+    schemas.insert("MutatedKey".to_string(), json!({"type": "object"}));
     let mutated = generate("oxide-mutated.json", &doc);
     assert_eq!(duplicate_types(&mutated.text), Vec::<String>::new());
     assert_eq!(mutated.degraded, base.degraded);

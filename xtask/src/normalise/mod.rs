@@ -11,6 +11,7 @@
 //! |---|---|---|---|
 //! | operationIds | [`ids`] | one distinct id per operation | ids are not sent |
 //! | deep references | [`refs`] | named component schemas | same schema |
+//! | component keys of one Rust name | [`components`] | distinct keys | keys are not sent |
 //! | `type: null` and unknown types | [`nulls`] | 3.0 spellings | same JSON accepted |
 //! | a `format` on objects, arrays, booleans | [`formats`] | the plain type | formats annotate only |
 //! | a scalar type beside `allOf` | [`mixed`] | one of the two | the stricter one |
@@ -38,6 +39,7 @@ use openapiv3::{OpenAPI, Operation, ReferenceOr, Schema, StatusCode};
 use crate::spec::{self, OperationRef};
 
 mod bodies;
+mod components;
 mod defaults;
 mod enums;
 mod formats;
@@ -206,7 +208,9 @@ pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Normalised {
     drop_path_refs(openapi, &mut out);
     out.renamed_operations = ids::fix(openapi, &mut out.rewrites);
     out.hoisted = refs::hoist(openapi, &mut out.rewrites);
+    components::distinct(openapi, &mut out.rewrites);
     nulls::map(openapi, &mut out.rewrites);
+    nulls::enum_nulls(openapi, &mut out.rewrites);
     formats::fix(openapi, &mut out.rewrites);
     nulls::split_nullable_composites(openapi, &mut out.rewrites);
     mixed::fix(openapi, &mut out.rewrites);

@@ -203,3 +203,33 @@ pub(super) fn unwrap_nullable(schema: &mut openapiv3::Schema) -> Option<&mut ope
         _ => None,
     }
 }
+
+/// A component string enum that lists `null` among its values
+/// (`enum: [monthly, weekly, null]`): typify makes it an `Option` newtype
+/// named after the component around an enum of the same name, defined
+/// twice. `null` moves out of the list into `nullable: true`, which accepts
+/// the same JSON and gives the `Option` of a distinct enum
+/// (`{Name}Inner`).
+pub(super) fn enum_nulls(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
+    let Some(components) = openapi.components.as_mut() else {
+        return;
+    };
+    for (name, schema) in components.schemas.iter_mut() {
+        let openapiv3::ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
+        let SchemaKind::Type(Type::String(string)) = &mut schema.schema_kind else {
+            continue;
+        };
+        if !string.enumeration.iter().any(Option::is_none) {
+            continue;
+        }
+        string.enumeration.retain(Option::is_some);
+        schema.schema_data.nullable = true;
+        log.push(Rewrite {
+            rule: Rule::NullType,
+            at: format!("#/components/schemas/{name}"),
+            detail: "`null` among the enum values is now `nullable: true`".to_string(),
+        });
+    }
+}
