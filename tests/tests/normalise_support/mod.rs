@@ -9,7 +9,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::Once;
 
-use xtask::catalogue::{Interface, Settings};
+use xtask::catalogue::Settings;
 
 /// Parses a JSON or YAML OpenAPI document straight into `openapiv3`.
 pub fn read(path: &Path) -> Result<openapiv3::OpenAPI, String> {
@@ -22,26 +22,9 @@ pub fn read(path: &Path) -> Result<openapiv3::OpenAPI, String> {
     serde_json::from_value(value).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// progenitor's settings as `codegen` sets them for [`Settings::DEFAULT`]
-/// (builder interface, merged tags, the extra derives).
-fn settings() -> progenitor::GenerationSettings {
-    let ours = Settings::DEFAULT;
-    let mut out = progenitor::GenerationSettings::new();
-    out.with_interface(match ours.interface {
-        Interface::Builder => progenitor::InterfaceStyle::Builder,
-        Interface::Positional => progenitor::InterfaceStyle::Positional,
-    })
-    .with_tag(progenitor::TagStyle::Merged)
-    .with_timeout(ours.timeout_secs);
-    for derive in ours.extra_derives {
-        out.with_derive(*derive);
-    }
-    out
-}
-
 /// Raw progenitor on `doc`, its panics and errors as messages, then `syn`.
 pub fn generate(doc: &openapiv3::OpenAPI) -> Result<syn::File, String> {
-    let settings = settings();
+    let settings = xtask::catalogue::progenitor_settings(&Settings::DEFAULT);
     quiet_panics();
     QUIET.with(|q| q.set(true));
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
