@@ -10,7 +10,11 @@
 //!   keys of one Rust name: every type exists, under distinct names;
 //! - an `OPTIONS` operation: generated, built with `request(Method::OPTIONS, ..)`;
 //! - a JSON-Schema type array in Swagger 2.0: read as a nullable type;
-//! - `propertyNames` in OpenAPI 3.1: dropped with a note, nothing else.
+//! - `propertyNames` in OpenAPI 3.1: dropped with a note, nothing else;
+//! - shapes from published specs outside the corpus (open-enum unions with
+//!   defaults, patterns for other regex engines, `type: object` beside
+//!   `allOf`, header lists, object query parameters): rewritten, nothing
+//!   degraded.
 //!
 //! Generation only: building whole corpus crates is `cargo xtask corpus`.
 //! Skipped with a note when `../shared/corpus` is absent (fails under CI).
@@ -224,4 +228,81 @@ fn property_names_in_3_1_is_dropped_with_a_note() {
     assert_eq!(mutated.degraded, base.degraded);
     assert_eq!(mutated.skipped, base.skipped);
     assert_eq!(mutated.generated, base.generated);
+}
+
+/// Shapes met on published specs the corpus does not hold (Box, OpenAI,
+/// Okta), put into one corpus document: each is rewritten with the same
+/// wire, so nothing more is degraded or skipped and no name is declared
+/// twice.
+#[test]
+fn shapes_from_unseen_specs_are_rewritten_not_degraded() {
+    let Some(mut doc) = document("oxide.json") else {
+        return;
+    };
+    let base = generate("oxide.json", &doc);
+    let schemas = doc["components"]["schemas"].as_object_mut().unwrap();
+    let object = an_object_component(schemas);
+    let reference = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+    // An open enum spelt as a union, with a default typify cannot check.
+    schemas.insert(
+        "MutatedModel".into(),
+        json!({"anyOf": [{"type": "string"}, {"type": "string", "enum": ["a", "b"]}], "default": "a"}),
+    );
+    // A pattern for another regex engine (inline flags).
+    schemas.insert(
+        "MutatedCode".into(),
+        json!({"type": "string", "pattern": "(?i)^ab[0-9]+$"}),
+    );
+    // A nullable `type: object` beside `allOf`, with a title.
+    schemas.insert(
+        "Mutated--Mini".into(),
+        json!({"type": "object", "nullable": true, "title": "Mutated (Mini)",
+               "allOf": [reference(&object), {"properties": {"seq": {"type": "string"}}}]}),
+    );
+    // `type: object, required` beside `allOf`, whose inline property is
+    // named (`{Parent}{Property}`) like a component.
+    schemas.insert(
+        "MutatedInputValidation".into(),
+        json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+    );
+    schemas.insert(
+        "MutatedInput".into(),
+        json!({"type": "object", "required": ["validation"], "allOf": [reference(&object), {"properties": {
+            "validation": {"anyOf": [reference("MutatedInputValidation"),
+                {"type": "object", "nullable": true, "additionalProperties": false, "title": "null"}]}}}]}),
+    );
+    schemas.insert(
+        "MutatedAll".into(),
+        json!({"type": "object", "properties": {
+            "model": reference("MutatedModel"), "code": reference("MutatedCode"),
+            "mini": reference("Mutated--Mini"), "input": reference("MutatedInput")}}),
+    );
+    // Header and query parameters progenitor cannot write as they are.
+    doc["paths"].as_object_mut().unwrap().insert(
+        "/mutated".into(),
+        json!({"get": {
+            "operationId": "mutated_get",
+            "parameters": [
+                {"name": "fields", "in": "header", "schema": {"type": "array", "items": {"type": "string"}}},
+                {"name": "as-user", "in": "header", "schema": {"type": "string", "nullable": true}},
+                {"name": "filter", "in": "query", "schema": {"type": "object",
+                    "properties": {"status": {"type": "string"}, "ids": {"type": "array", "items": {"type": "integer"}}}}}
+            ],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": reference("MutatedAll")}}}}
+        }}),
+    );
+    let mutated = generate("oxide-mutated.json", &doc);
+    assert_eq!(duplicate_types(&mutated.text), Vec::<String>::new());
+    assert_eq!(mutated.degraded, base.degraded);
+    assert_eq!(mutated.skipped, base.skipped);
+    assert_eq!(mutated.generated, base.generated + 1);
+    let collisions = xtask::namespace::collisions(&syn::parse_file(&mutated.text).unwrap());
+    assert!(
+        collisions.is_empty(),
+        "{}",
+        collisions
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    );
 }

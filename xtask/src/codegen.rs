@@ -254,10 +254,7 @@ fn print_summary(g: &Generated, written: &[(String, WriteStatus)], mode: Mode) {
     }
     for d in &g.degraded {
         let reason = d.reason.lines().next().unwrap_or_default();
-        println!(
-            "    degraded schema `{}` to any JSON value: {reason}",
-            d.schema
-        );
+        println!("    degraded schema `{}` {}: {reason}", d.schema, d.to);
     }
     for (id, pass, reason) in &g.unhandled {
         println!("    left alone by {pass}: `{id}`: {reason}");

@@ -201,7 +201,7 @@ pub struct Row {
 struct Generated {
     operations: usize,
     skipped: Vec<(String, String)>,
-    /// Component schemas made any JSON value: (schema, reason).
+    /// Component schemas degraded: ("`schema` how", reason).
     #[serde(default)]
     degraded: Vec<(String, String)>,
     unhandled: usize,
@@ -371,7 +371,7 @@ fn codegen(spec: &Path, out: &Path) -> Result<Generated, String> {
         degraded: generated
             .degraded
             .iter()
-            .map(|d| (d.schema.clone(), d.reason.clone()))
+            .map(|d| (format!("`{}` {}", d.schema, d.to), d.reason.clone()))
             .collect(),
         unhandled: generated.unhandled.len(),
         lines,
@@ -640,11 +640,7 @@ fn render(rows: &[Row], built: bool) -> String {
             let _ = writeln!(out, "- skipped {op}: {}", first_line(reason));
         }
         for (schema, reason) in &g.degraded {
-            let _ = writeln!(
-                out,
-                "- degraded schema `{schema}` to any JSON value: {}",
-                first_line(reason)
-            );
+            let _ = writeln!(out, "- degraded schema {schema}: {}", first_line(reason));
         }
         if g.unhandled > 0 {
             let _ = writeln!(

@@ -112,12 +112,12 @@ pub fn lib(api: &Api, spec: &Spec, code: &Code) -> String {
     if !code.normalised.degraded.is_empty() {
         let _ = writeln!(
             doc,
-            "\n# Degraded\n\nThese schemas of the spec could not be generated as types: each is \
-             any JSON value here (`serde_json::Value`, same wire), and the rest of the API keeps \
-             its types.\n"
+            "\n# Degraded\n\nThese schemas of the spec could not be generated as the spec gives \
+             them: each is degraded where it stands (its defaults dropped, or any JSON value, \
+             `serde_json::Value`), with the same wire, and the rest of the API keeps its types.\n"
         );
         for d in &code.normalised.degraded {
-            let _ = writeln!(doc, "- `{}`: {}", d.schema, one_line(&d.reason));
+            let _ = writeln!(doc, "- `{}` {}: {}", d.schema, d.to, one_line(&d.reason));
         }
     }
     if !spec.notes.is_empty() {

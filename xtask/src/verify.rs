@@ -53,6 +53,7 @@ impl Forced {
             isolate::neutralise(openapi, schema);
             normalised.degraded.push(Degraded {
                 schema: schema.clone(),
+                to: crate::normalise::Degradation::AnyJson,
                 reason: format!("the generated type does not compile: {reason}"),
             });
         }

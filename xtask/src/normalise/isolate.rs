@@ -198,6 +198,25 @@ pub fn neutralise(openapi: &mut OpenAPI, name: &str) {
     });
 }
 
+/// Drops every `default` inside a component schema, the mildest
+/// degradation ([`super::Degradation::NoDefaults`]); whether there was one.
+pub fn without_defaults(openapi: &mut OpenAPI, name: &str) -> bool {
+    let Some(slot) = openapi
+        .components
+        .as_mut()
+        .and_then(|c| c.schemas.get_mut(name))
+    else {
+        return false;
+    };
+    let mut dropped = false;
+    super::walk::reference_or_schema(slot, &mut Default::default(), &mut |node, _| {
+        if let super::walk::Node::Schema(s) = node {
+            dropped |= s.schema_data.default.take().is_some();
+        }
+    });
+    dropped
+}
+
 /// A copy of the document with only `keep`'s operations (every component,
 /// and every path item's shared parameters, stay). Path items left without
 /// an operation are removed.

@@ -15,7 +15,9 @@
 //! | `type: null` and unknown types | [`nulls`] | 3.0 spellings | same JSON accepted |
 //! | a `format` on objects, arrays, booleans | [`formats`] | the plain type | formats annotate only |
 //! | a scalar type beside `allOf` | [`mixed`] | one of the two | the stricter one |
+//! | a `pattern` the regex engine refuses | [`patterns`] | no pattern | it only narrowed |
 //! | colliding enum names | [`enums`] | a plain string | same values |
+//! | `anyOf` of any string and enum strings | [`unions`] | a plain string | same strings |
 //! | defaults that do not fit, zero bounds | [`defaults`] | no default, no bound | no value was valid; 0 bounds nothing |
 //! | parameters | [`params`] | sendable parameters | only optional ones dropped; unexploded arrays as joined strings |
 //! | request bodies | [`bodies`] | one media type progenitor sends | [`Media::content_type`], [`Form`] |
@@ -50,9 +52,11 @@ mod mixed;
 mod names;
 mod nulls;
 mod params;
+mod patterns;
 mod refs;
 mod responses;
 mod shapes;
+mod unions;
 mod walk;
 
 pub use bodies::{Form, FormField, FormKind, FormStyle};
@@ -97,15 +101,40 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// A component schema the generator cannot take, made any JSON value
-/// ([`isolate::neutralise`]): the wire is the same, its Rust type is a
-/// `serde_json::Value`, and the rest of the API keeps its types.
+/// A component schema the generator cannot take as the spec gives it,
+/// degraded where it stands: the wire is the same, and the rest of the API
+/// keeps its types.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Degraded {
     /// The component schema's name.
     pub schema: String,
+    /// How far it was degraded.
+    pub to: Degradation,
     /// Why: the generator's message with this schema in place.
     pub reason: String,
+}
+
+/// The steps a component schema is degraded in, mildest first: each is
+/// tried only when the one before did not let the document generate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Degradation {
+    /// Its `default`s are dropped ([`isolate::without_defaults`]): typify
+    /// checks each default against the type it makes and refuses the
+    /// schema when it cannot (a default on an `anyOf`, for one). Defaults
+    /// are the server's to apply, so requests and responses stay the same;
+    /// a field the server leaves out is `None` rather than the default.
+    NoDefaults,
+    /// It is any JSON value, `serde_json::Value` ([`isolate::neutralise`]).
+    AnyJson,
+}
+
+impl std::fmt::Display for Degradation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Degradation::NoDefaults => "without its defaults",
+            Degradation::AnyJson => "to any JSON value",
+        })
+    }
 }
 
 /// The media types an operation must send, where they are not plain
@@ -137,8 +166,10 @@ pub enum Rule {
     NullType,
     /// A `format` on a type that has none was dropped ([`formats`]).
     Format,
-    /// A scalar type beside `allOf` became one of the two ([`mixed`]).
-    ScalarAllOf,
+    /// A `type` beside `allOf` (`oneOf`, `anyOf`) became one of the two ([`mixed`]).
+    TypeBesideComposite,
+    /// A `pattern` the regex engine refuses was dropped ([`patterns`]).
+    Pattern,
     /// A `default` that does not fit its schema, or a bound of 0, was
     /// dropped ([`defaults`]).
     Default,
@@ -146,6 +177,8 @@ pub enum Rule {
     EnumNames,
     /// An enum with colliding names became a plain string ([`enums`]).
     OpenedEnum,
+    /// An `anyOf` of any string and known strings became a string ([`unions`]).
+    OpenUnion,
     /// A property or a type name that would collide in Rust ([`names`]).
     Name,
     /// A parameter was changed, added or dropped ([`params`]).
@@ -212,8 +245,10 @@ pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Normalised {
     nulls::map(openapi, &mut out.rewrites);
     nulls::enum_nulls(openapi, &mut out.rewrites);
     formats::fix(openapi, &mut out.rewrites);
-    nulls::split_nullable_composites(openapi, &mut out.rewrites);
+    patterns::fix(openapi, &mut out.rewrites);
     mixed::fix(openapi, &mut out.rewrites);
+    unions::fix(openapi, &mut out.rewrites);
+    nulls::split_nullable_composites(openapi, &mut out.rewrites);
     enums::fix(openapi, &mut out.rewrites, &mut out.opened_enums);
     defaults::fix(openapi, &mut out.rewrites);
     operations(openapi, &mut out);

@@ -87,19 +87,31 @@ fn own_fields(
     match &s.schema_kind {
         SchemaKind::Type(Type::Object(o)) => add(o.properties.keys()),
         SchemaKind::Any(a) => add(a.properties.keys()),
-        SchemaKind::AllOf { all_of } if depth < 4 => {
-            for member in all_of {
-                match member {
-                    ReferenceOr::Item(m) => own_fields(c, m, depth + 1, out),
-                    ReferenceOr::Reference { reference } => {
-                        if let Some(name) = reference.strip_prefix("#/components/schemas/") {
-                            component_fields(c, name, depth + 1, out);
-                        }
-                    }
+        _ => {}
+    }
+    if depth >= 4 {
+        return;
+    }
+    for member in all_of(&s.schema_kind) {
+        match member {
+            ReferenceOr::Item(m) => own_fields(c, m, depth + 1, out),
+            ReferenceOr::Reference { reference } => {
+                if let Some(name) = reference.strip_prefix("#/components/schemas/") {
+                    component_fields(c, name, depth + 1, out);
                 }
             }
         }
-        _ => {}
+    }
+}
+
+/// The members of an `allOf`, however spelt: alone, or beside a `type`
+/// (`type: object, required: [..], allOf: [..]`), which typify merges the
+/// same way.
+fn all_of(kind: &SchemaKind) -> &[ReferenceOr<Schema>] {
+    match kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(a) => &a.all_of,
+        _ => &[],
     }
 }
 
@@ -114,8 +126,10 @@ fn merged_properties(
     at: &str,
     log: &mut Vec<Rewrite>,
 ) {
-    let SchemaKind::AllOf { all_of } = &mut schema.schema_kind else {
-        return;
+    let all_of = match &mut schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(a) if a.properties.is_empty() => &mut a.all_of,
+        _ => return,
     };
     if all_of.len() < 2 {
         return;
@@ -708,6 +722,15 @@ impl<'a> Predictor<'a> {
                     at,
                 );
             }
+            // `type: object, required: [..], allOf: [..]`: typify merges
+            // the members as for a bare `allOf`.
+            SchemaKind::Any(a)
+                if a.properties.is_empty()
+                    && a.additional_properties.is_none()
+                    && !a.all_of.is_empty() =>
+            {
+                self.all_of(s, &a.all_of, typed, name, path, at);
+            }
             SchemaKind::Any(a) if !a.properties.is_empty() || a.additional_properties.is_some() => {
                 self.object(
                     s,
@@ -886,34 +909,31 @@ impl<'a> Predictor<'a> {
         match &m.schema_kind {
             SchemaKind::Type(Type::Object(o)) => self.properties(&o.properties, parent, path, at),
             SchemaKind::Any(a) => self.properties(&a.properties, parent, path, at),
-            SchemaKind::AllOf { all_of } => {
-                for (i, member) in all_of.iter().enumerate() {
-                    match member {
-                        ReferenceOr::Item(inner) => {
-                            self.merged(inner, parent, &path.child(Step::AllOf(i)), at);
-                        }
-                        ReferenceOr::Reference { reference } if self.depth <= 4 => {
-                            let Some(component) = reference.strip_prefix("#/components/schemas/")
-                            else {
-                                continue;
-                            };
-                            let Some(inner) = self.resolve(reference) else {
-                                continue;
-                            };
-                            self.depth += 1;
-                            let fixed = At {
-                                kind: Kind::Fixed,
-                                ..at
-                            };
-                            let at = SitePath::Component(component.to_string(), Vec::new());
-                            self.merged(inner, parent, &at, fixed);
-                            self.depth -= 1;
-                        }
-                        ReferenceOr::Reference { .. } => {}
-                    }
-                }
-            }
             _ => {}
+        }
+        for (i, member) in all_of(&m.schema_kind).iter().enumerate() {
+            match member {
+                ReferenceOr::Item(inner) => {
+                    self.merged(inner, parent, &path.child(Step::AllOf(i)), at);
+                }
+                ReferenceOr::Reference { reference } if self.depth <= 4 => {
+                    let Some(component) = reference.strip_prefix("#/components/schemas/") else {
+                        continue;
+                    };
+                    let Some(inner) = self.resolve(reference) else {
+                        continue;
+                    };
+                    self.depth += 1;
+                    let fixed = At {
+                        kind: Kind::Fixed,
+                        ..at
+                    };
+                    let at = SitePath::Component(component.to_string(), Vec::new());
+                    self.merged(inner, parent, &at, fixed);
+                    self.depth -= 1;
+                }
+                ReferenceOr::Reference { .. } => {}
+            }
         }
     }
 
@@ -1289,6 +1309,7 @@ fn site_mut<'a>(openapi: &'a mut OpenAPI, path: &SitePath) -> Option<&'a mut Sch
                 AdditionalProperties::Any(_) => return None,
             },
             (Step::AllOf(i), SchemaKind::AllOf { all_of: list })
+            | (Step::AllOf(i), SchemaKind::Any(openapiv3::AnySchema { all_of: list, .. }))
             | (Step::OneOf(i), SchemaKind::OneOf { one_of: list })
             | (Step::AnyOf(i), SchemaKind::AnyOf { any_of: list }) => match list.get_mut(*i)? {
                 ReferenceOr::Item(s) => s,

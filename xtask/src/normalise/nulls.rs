@@ -96,18 +96,7 @@ pub(super) fn split_nullable_composites(openapi: &mut openapiv3::OpenAPI, log: &
         .schemas
         .iter()
         .filter_map(|(name, s)| match s {
-            openapiv3::ReferenceOr::Item(s)
-                if s.schema_data.nullable
-                    && matches!(
-                        s.schema_kind,
-                        SchemaKind::OneOf { .. }
-                            | SchemaKind::AnyOf { .. }
-                            | SchemaKind::AllOf { .. }
-                            | SchemaKind::Not { .. }
-                    ) =>
-            {
-                Some(name.clone())
-            }
+            openapiv3::ReferenceOr::Item(s) if is_wrapped_nullable(s) => Some(name.clone()),
             _ => None,
         })
         .collect();
@@ -118,6 +107,10 @@ pub(super) fn split_nullable_composites(openapi: &mut openapiv3::OpenAPI, log: &
         };
         let mut inner = schema.clone();
         inner.schema_data.nullable = false;
+        // A title would name `T` as typify names the wrapper (`title: File
+        // (Mini)` on `File--Mini`: `FileMini` twice); the component's own
+        // key names `T` instead.
+        inner.schema_data.title = None;
         let null = openapiv3::Schema {
             schema_data: openapiv3::SchemaData::default(),
             schema_kind: SchemaKind::Any(AnySchema {
@@ -155,15 +148,23 @@ pub(super) fn split_nullable_composites(openapi: &mut openapiv3::OpenAPI, log: &
 /// composite. typify then names `T` as if the wrapper had no title (it
 /// hands the wrapper's name to `T`), so a title given to such a schema
 /// names nothing.
+/// A `type` written beside the subschemas (`type: object, allOf: [...]`)
+/// is still a composite.
 pub(super) fn is_wrapped_nullable(schema: &openapiv3::Schema) -> bool {
     schema.schema_data.nullable
-        && matches!(
-            schema.schema_kind,
+        && match &schema.schema_kind {
             SchemaKind::OneOf { .. }
-                | SchemaKind::AnyOf { .. }
-                | SchemaKind::AllOf { .. }
-                | SchemaKind::Not { .. }
-        )
+            | SchemaKind::AnyOf { .. }
+            | SchemaKind::AllOf { .. }
+            | SchemaKind::Not { .. } => true,
+            SchemaKind::Any(a) => {
+                !a.all_of.is_empty()
+                    || !a.one_of.is_empty()
+                    || !a.any_of.is_empty()
+                    || a.not.is_some()
+            }
+            SchemaKind::Type(_) => false,
+        }
 }
 
 /// For a schema [`is_wrapped_nullable`]: writes progenitor's wrapper out

@@ -81,7 +81,34 @@ pub(super) fn rewrite(
             ));
             let required = parameter_data.required;
             for leaf in leaves {
-                kept.push(leaf.parameter(parameter_data, required));
+                kept.push(leaf.parameter(parameter_data, required, "deepObject"));
+            }
+            continue;
+        }
+        if let Parameter::Query {
+            parameter_data,
+            style: QueryStyle::Form,
+            ..
+        } = &p
+            && parameter_data.explode != Some(false)
+            && let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format
+            && let Some(leaves) = form_object(schema, ctx)
+        {
+            // An exploded `form` object goes as one pair per property
+            // (`status=open&limit=3`): a parameter per property sends just
+            // that, where progenitor would refuse the object.
+            notes.push(format!(
+                "object query parameter `{}` sent as its properties {}",
+                parameter_data.name,
+                leaves
+                    .iter()
+                    .map(|l| format!("`{}`", l.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            let required = parameter_data.required;
+            for leaf in leaves {
+                kept.push(leaf.parameter(parameter_data, required, "form"));
             }
             continue;
         }
@@ -170,6 +197,13 @@ pub(super) fn rewrite(
                     "path parameter `{name}` marked required (path parameters always are)"
                 ));
             }
+        }
+        let header = matches!(p, Parameter::Header { .. });
+        if let Parameter::Header { parameter_data, .. } | Parameter::Path { parameter_data, .. } =
+            &mut p
+            && let Some(note) = displayable(parameter_data, header, ctx)
+        {
+            notes.push(note);
         }
         kept.push(p);
     }
@@ -284,6 +318,107 @@ fn is_array(format: &ParameterSchemaOrContent, ctx: &Ctx<'_>) -> bool {
     })
 }
 
+/// progenitor writes a header or path value with `to_string()`, so its
+/// Rust type must be `Display`: a scalar, an enum of scalars, or a union of
+/// them. Others are rewritten to what goes on the wire (`simple` style, the
+/// only one for headers and the default for paths):
+///
+/// - a nullable scalar loses `nullable` (an absent header, or the optional
+///   parameter left out, is how "no value" is sent; `Option<Option<_>>`
+///   has no `Display`);
+/// - a header's list of scalars is the string of its values joined with
+///   `,` (a path's stays a list: the post-processing sends it so,
+///   [`crate::passes`]' `path_lists`);
+/// - anything else (an object, a list of objects) is a string the caller
+///   writes in `simple` style.
+///
+/// Returns the note, or `None` when the parameter is left as it is.
+fn displayable(parameter_data: &mut ParameterData, header: bool, ctx: &Ctx<'_>) -> Option<String> {
+    let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
+        return None;
+    };
+    let resolved = ctx.schema(schema)?;
+    let name = parameter_data.name.clone();
+    if scalar(resolved, ctx, 0) {
+        if !resolved.schema_data.nullable {
+            return None;
+        }
+        let mut plain = resolved.clone();
+        plain.schema_data.nullable = false;
+        parameter_data.format = ParameterSchemaOrContent::Schema(ReferenceOr::Item(plain));
+        return Some(format!(
+            "parameter `{name}` is no longer nullable: a value that is absent is how none is sent"
+        ));
+    }
+    if matches!(resolved.schema_kind, SchemaKind::Any(ref a) if a.typ.is_none() && a.properties.is_empty() && a.items.is_none() && a.all_of.is_empty() && a.one_of.is_empty() && a.any_of.is_empty())
+    {
+        // Any JSON value: `serde_json::Value` is `Display`.
+        return None;
+    }
+    if is_array(&parameter_data.format, ctx) {
+        if !header {
+            return None;
+        }
+        joined(parameter_data, ",");
+        return Some(format!(
+            "parameter `{name}` (an array) is a comma-separated string, as `simple` style sends it"
+        ));
+    }
+    let description = format!(
+        "{}{}Written as the API reads it (`simple` style: `key,value,key,value` for an object).",
+        parameter_data.description.clone().unwrap_or_default(),
+        if parameter_data.description.is_some() {
+            "\n\n"
+        } else {
+            ""
+        },
+    );
+    parameter_data.description = Some(description);
+    parameter_data.format = ParameterSchemaOrContent::Schema(ReferenceOr::Item(Schema {
+        schema_data: SchemaData::default(),
+        schema_kind: SchemaKind::Type(Type::String(StringType::default())),
+    }));
+    Some(format!(
+        "parameter `{name}` (neither a scalar nor a list of them) is a string the caller writes in `simple` style"
+    ))
+}
+
+/// The properties of an exploded `form` object parameter, one [`Leaf`]
+/// each under its own name, when each is a scalar or a list of scalars
+/// (`form` style defines nothing deeper); `None` otherwise.
+fn form_object(schema: &ReferenceOr<Schema>, ctx: &Ctx<'_>) -> Option<Vec<Leaf>> {
+    let resolved = ctx.schema(schema)?;
+    let (properties, needed) = match &resolved.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
+        SchemaKind::Any(a) if a.items.is_none() => (&a.properties, &a.required),
+        _ => return None,
+    };
+    if properties.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (prop, p) in properties {
+        let p = unbox(p);
+        let leaf = ctx.schema(&p)?;
+        let list_of_scalars = match &leaf.schema_kind {
+            SchemaKind::Type(Type::Array(a)) => a
+                .items
+                .as_ref()
+                .is_some_and(|i| ctx.schema(&unbox(i)).is_some_and(|i| scalar(i, ctx, 1))),
+            _ => false,
+        };
+        if !scalar(leaf, ctx, 1) && !list_of_scalars {
+            return None;
+        }
+        out.push(Leaf {
+            name: prop.clone(),
+            schema: p,
+            required: needed.contains(prop),
+        });
+    }
+    Some(out)
+}
+
 /// Makes an array parameter a string of its values joined with
 /// `delimiter`, which the caller joins (progenitor would repeat the name).
 fn joined(parameter_data: &mut ParameterData, delimiter: &str) {
@@ -320,16 +455,15 @@ struct Leaf {
 }
 
 impl Leaf {
-    fn parameter(self, of: &ParameterData, required: bool) -> Parameter {
+    /// The leaf as a parameter of its own; `style` is the object's
+    /// (`deepObject`, `form`), for its description.
+    fn parameter(self, of: &ParameterData, required: bool, style: &str) -> Parameter {
         let description = match &of.description {
             Some(d) => format!(
-                "`{}` of the `deepObject` parameter `{}`: {d}",
+                "`{}` of the `{style}` parameter `{}`: {d}",
                 self.name, of.name
             ),
-            None => format!(
-                "`{}` of the `deepObject` parameter `{}`.",
-                self.name, of.name
-            ),
+            None => format!("`{}` of the `{style}` parameter `{}`.", self.name, of.name),
         };
         Parameter::Query {
             parameter_data: ParameterData {
@@ -382,12 +516,6 @@ fn leaves(
         });
         return Some(());
     }
-    let unbox = |p: &ReferenceOr<Box<Schema>>| match p {
-        ReferenceOr::Item(s) => ReferenceOr::Item((**s).clone()),
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-            reference: reference.clone(),
-        },
-    };
     let object = |properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
                   needed: &[String],
                   out: &mut Vec<Leaf>| {
@@ -430,6 +558,16 @@ fn leaves(
             Some(())
         }
         _ => None,
+    }
+}
+
+/// A property's schema as a parameter's (which is not boxed).
+fn unbox(p: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
+    match p {
+        ReferenceOr::Item(s) => ReferenceOr::Item((**s).clone()),
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
     }
 }
 

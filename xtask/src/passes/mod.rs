@@ -523,7 +523,10 @@ pub fn rewrite(item: &mut Item, place: Place, plan: &Plan, report: &mut Report) 
     match place {
         Place::Types => enums::display(item, &plan.learnt.opened),
         Place::TypesBuilder => lists::builder(item, &plan.learnt.changed),
-        Place::TypesDefaults => lists::defaults(item, &plan.learnt.changed),
+        Place::TypesDefaults => {
+            lists::defaults(item, &plan.learnt.changed);
+            allow_dead_default(item);
+        }
         Place::Top | Place::Builder => {
             if place == Place::Builder {
                 allow_unused_types_import(item);
@@ -558,6 +561,19 @@ fn allow_unused_types_import(item: &mut Item) {
         use_item
             .attrs
             .push(syn::parse_quote!(#[allow(unused_imports)]));
+    }
+}
+
+/// typify writes its shared helpers of `types::defaults` (`default_i64::<T,
+/// V>()`, ...) when a conversion asks for one, and keeps them when that
+/// conversion is then abandoned for another (an `anyOf` tried as a `oneOf`
+/// first): a helper nothing calls, a `dead_code` warning in a crate that is
+/// otherwise clean. The defaults module's functions get the allow, as
+/// progenitor puts `unused_imports` allows on its own helpers.
+fn allow_dead_default(item: &mut Item) {
+    let Item::Fn(f) = item else { return };
+    if !f.attrs.iter().any(|a| a.path().is_ident("allow")) {
+        f.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
     }
 }
 

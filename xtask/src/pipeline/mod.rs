@@ -18,7 +18,7 @@ use proc_macro2::TokenStream;
 
 use crate::catalogue::Settings;
 use crate::deps::Dependency;
-use crate::normalise::{self, Degraded, Normalised, Skipped, isolate};
+use crate::normalise::{self, Degradation, Degraded, Normalised, Skipped, isolate};
 use crate::passes;
 use crate::spec::{self, Spec};
 use crate::verify::Forced;
@@ -276,9 +276,20 @@ fn generate_skipping(
                     );
                 }
                 for culprit in culprits {
-                    isolate::neutralise(openapi, &culprit.name);
+                    // Mildest step first: a schema already softened that
+                    // still fails goes to any JSON value, replacing the
+                    // record of the milder step.
+                    let softened = degraded.iter().any(|d| d.schema == culprit.name);
+                    let to = if !softened && isolate::without_defaults(openapi, &culprit.name) {
+                        Degradation::NoDefaults
+                    } else {
+                        isolate::neutralise(openapi, &culprit.name);
+                        degraded.retain(|d| d.schema != culprit.name);
+                        Degradation::AnyJson
+                    };
                     degraded.push(Degraded {
                         schema: culprit.name,
+                        to,
                         reason: culprit.message,
                     });
                 }
