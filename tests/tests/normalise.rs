@@ -208,7 +208,7 @@ fn schema_constructs_are_rewritten_with_the_same_values() {
     let rules: Vec<xtask::normalise::Rule> = facts.rewrites.iter().map(|r| r.rule).collect();
     assert!(rules.contains(&xtask::normalise::Rule::NullType));
     assert!(rules.contains(&xtask::normalise::Rule::Default));
-    assert!(rules.contains(&xtask::normalise::Rule::ScalarAllOf));
+    assert!(rules.contains(&xtask::normalise::Rule::TypeBesideComposite));
     // `minLength: 0` is no check (typify's `< 0usize` is a warning).
     assert!(
         code.contains("> 10usize") && !code.contains("< 0usize"),

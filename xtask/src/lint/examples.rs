@@ -19,8 +19,41 @@ pub(super) struct Problem {
     pub message: String,
 }
 
+/// How deep [`validate`] is: in all, and through `allOf`/`oneOf`/`anyOf`
+/// on the same value. The second bound matters: a parent whose `oneOf`
+/// lists children that are `allOf` the parent (Okta's "oneOf inheritance")
+/// is a cycle that never reaches a deeper value, and each turn doubles the
+/// paths; 64 turns would never finish.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Depth {
+    total: usize,
+    composed: usize,
+}
+
+impl Depth {
+    /// Into a member of a composition: the same value, a deeper schema.
+    fn member(self) -> Depth {
+        Depth {
+            total: self.total + 1,
+            composed: self.composed + 1,
+        }
+    }
+
+    /// Into a property or an item: a deeper value.
+    fn inside(self) -> Depth {
+        Depth {
+            total: self.total + 1,
+            composed: 0,
+        }
+    }
+
+    fn exhausted(self) -> bool {
+        self.total > 64 || self.composed > 8
+    }
+}
+
 /// Validates `instance` (at pointer `at`) against `schema` (at `schema_at`),
-/// pushing every problem. Stops descending at 64 levels of schema.
+/// pushing every problem. Stops descending as [`Depth`] says.
 pub(super) fn validate(
     doc: &Value,
     schema: &Value,
@@ -28,9 +61,9 @@ pub(super) fn validate(
     instance: &Value,
     at: &mut String,
     out: &mut Vec<Problem>,
-    depth: usize,
+    depth: Depth,
 ) {
-    if depth > 64 {
+    if depth.exhausted() {
         return;
     }
     let (schema, schema_at) = follow(doc, schema, schema_at);
@@ -87,7 +120,7 @@ pub(super) fn validate(
                     instance,
                     at,
                     out,
-                    depth + 1,
+                    depth.member(),
                 );
             }
             continue;
@@ -105,7 +138,7 @@ pub(super) fn validate(
                     instance,
                     &mut here,
                     &mut scratch,
-                    depth + 1,
+                    depth.member(),
                 );
                 scratch.is_empty()
             })
@@ -174,7 +207,7 @@ pub(super) fn validate(
                         item,
                         at,
                         out,
-                        depth + 1,
+                        depth.inside(),
                     );
                     at.truncate(len);
                 }
@@ -221,7 +254,7 @@ pub(super) fn validate(
                 };
                 at.push('/');
                 at.push_str(&escaped);
-                validate(doc, sub, &sub_at, value, at, out, depth + 1);
+                validate(doc, sub, &sub_at, value, at, out, depth.inside());
                 at.truncate(len);
             }
         }

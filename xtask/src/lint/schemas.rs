@@ -227,7 +227,7 @@ fn validate(
         example,
         &mut at.to_string(),
         &mut problems,
-        0,
+        examples::Depth::default(),
     );
     for p in problems {
         lint.report(Rule::ExampleInvalid, &p.at, p.message);

@@ -1,4 +1,4 @@
-//! Defaults that do not fit their schema, and bounds that bound nothing.
+//! Values that do not fit their schema, and bounds that bound nothing.
 //!
 //! `minLength: 0` and `minItems: 0` allow every value; typify still emits
 //! the check (`len < 0usize`), which is a compiler warning in every crate
@@ -9,6 +9,13 @@
 //! integer, a default outside the enum). A default that does not fit has
 //! no value a client could send or would receive, so dropping it changes
 //! nothing on the wire; it is recorded.
+//!
+//! An `enum` whose values are not of the schema's `type` (`type: string,
+//! enum: [4.1, 4, "3_lite", null]`, Plaid) is refused by typify ("unexpected
+//! value type") and costs the component. Which of the two the server sends
+//! cannot be told from the spec, so the schema becomes any JSON value in
+//! place (the values listed in its description): whatever the server sends
+//! is read, and only this one field loses its type.
 
 use openapiv3::{SchemaKind, Type};
 use serde_json::Value;
@@ -39,6 +46,34 @@ pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
                 detail: "a minimum length or count of 0 bounds nothing: dropped".to_string(),
             });
         }
+        if let SchemaKind::Any(any) = &mut schema.schema_kind
+            && let Some(typ) = any.typ.clone()
+            && any.properties.is_empty()
+            && any
+                .enumeration
+                .iter()
+                .any(|v| !v.is_null() && !fits_type(&typ, v))
+        {
+            let values: Vec<String> = any.enumeration.iter().map(Value::to_string).collect();
+            let note = format!("One of: {}.", values.join(", "));
+            let nullable = any.enumeration.iter().any(Value::is_null);
+            any.typ = None;
+            any.enumeration.clear();
+            any.format = None;
+            let data = &mut schema.schema_data;
+            data.nullable |= nullable;
+            data.description = Some(match data.description.take() {
+                Some(d) if !d.trim().is_empty() => format!("{d}\n\n{note}"),
+                _ => note,
+            });
+            log.push(Rewrite {
+                rule: Rule::Default,
+                at: at.pointer(),
+                detail: format!(
+                    "`type: {typ}` with enum values of another type: any JSON value here"
+                ),
+            });
+        }
         let Some(default) = &schema.schema_data.default else {
             return;
         };
@@ -62,15 +97,7 @@ pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
             SchemaKind::Type(Type::Array(_)) => default.is_array(),
             SchemaKind::Type(Type::Object(_)) => default.is_object(),
             SchemaKind::Any(any) => {
-                let typed = match any.typ.as_deref() {
-                    Some("string") => default.is_string(),
-                    Some("integer") => default.is_i64() || default.is_u64(),
-                    Some("number") => default.is_number(),
-                    Some("boolean") => default.is_boolean(),
-                    Some("array") => default.is_array(),
-                    Some("object") => default.is_object(),
-                    _ => true,
-                };
+                let typed = any.typ.as_deref().is_none_or(|t| fits_type(t, default));
                 typed && (any.enumeration.is_empty() || any.enumeration.contains(default))
             }
             // Composite schemas: typify checks those against the merged
@@ -90,4 +117,18 @@ pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
             });
         }
     });
+}
+
+/// Whether `value` is of the JSON Schema `type` named (an unknown name
+/// fits everything).
+fn fits_type(typ: &str, value: &Value) -> bool {
+    match typ {
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    }
 }

@@ -12,6 +12,7 @@
 //! | operationIds | [`ids`] | one distinct id per operation | ids are not sent |
 //! | deep references | [`refs`] | named component schemas | same schema |
 //! | component keys of one Rust name | [`components`] | distinct keys | keys are not sent |
+//! | a component inside itself through `allOf` | [`cycles`] | the parent without its `oneOf` | the child is one of them |
 //! | `type: null` and unknown types | [`nulls`] | 3.0 spellings | same JSON accepted |
 //! | a `format` on objects, arrays, booleans | [`formats`] | the plain type | formats annotate only |
 //! | a scalar type beside `allOf` | [`mixed`] | one of the two | the stricter one |
@@ -42,6 +43,7 @@ use crate::spec::{self, OperationRef};
 
 mod bodies;
 mod components;
+mod cycles;
 mod defaults;
 mod enums;
 mod formats;
@@ -160,6 +162,8 @@ pub enum Rule {
     OperationId,
     /// A deep reference was hoisted to a component schema ([`refs`]).
     HoistedRef,
+    /// An `allOf` cycle through a parent's `oneOf` was broken ([`cycles`]).
+    Cycle,
     /// A reference that points at nothing became an empty schema ([`refs`]).
     DanglingRef,
     /// `type: null` or an unknown type was mapped ([`nulls`]).
@@ -242,6 +246,7 @@ pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Normalised {
     out.renamed_operations = ids::fix(openapi, &mut out.rewrites);
     out.hoisted = refs::hoist(openapi, &mut out.rewrites);
     components::distinct(openapi, &mut out.rewrites);
+    cycles::fix(openapi, &mut out.rewrites);
     nulls::map(openapi, &mut out.rewrites);
     nulls::enum_nulls(openapi, &mut out.rewrites);
     formats::fix(openapi, &mut out.rewrites);
