@@ -104,7 +104,10 @@ pub(super) fn fix(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
         };
         log.push(Rewrite {
             rule: Rule::Cycle,
-            at: format!("/components/schemas/{}", crate::spec::escape_pointer(&child)),
+            at: format!(
+                "/components/schemas/{}",
+                crate::spec::escape_pointer(&child)
+            ),
             detail,
         });
     }
@@ -213,25 +216,23 @@ mod tests {
 
     #[test]
     fn a_child_of_its_own_parent_gets_the_parent_without_the_union() {
-        let mut doc: OpenAPI = serde_json::from_value(serde_json::json!({
-            "openapi": "3.0.3",
-            "info": {"title": "t", "version": "1"},
-            "paths": {},
-            "components": {"schemas": {
-                "Key": {"type": "object", "properties": {"kid": {"type": "string"}},
-                        "oneOf": [{"$ref": "#/components/schemas/Ec"}, {"$ref": "#/components/schemas/Rsa"}]},
-                "Ec": {"allOf": [{"$ref": "#/components/schemas/Key"}], "type": "object",
-                       "properties": {"x": {"type": "string"}}},
-                "Rsa": {"allOf": [{"$ref": "#/components/schemas/Key"}, {"properties": {"n": {"type": "string"}}}]},
-                "Loop": {"allOf": [{"$ref": "#/components/schemas/Pool"}]},
-                "Pool": {"oneOf": [{"$ref": "#/components/schemas/Loop"}]}
-            }}
-        }))
-        .unwrap_or_else(|e| panic!("fixture: {e}"));
+        let mut doc = crate::normalise::test_document(serde_json::json!({
+            "Key": {"type": "object", "properties": {"kid": {"type": "string"}},
+                    "oneOf": [{"$ref": "#/components/schemas/Ec"}, {"$ref": "#/components/schemas/Rsa"}]},
+            "Ec": {"allOf": [{"$ref": "#/components/schemas/Key"}], "type": "object",
+                   "properties": {"x": {"type": "string"}}},
+            "Rsa": {"allOf": [{"$ref": "#/components/schemas/Key"}, {"properties": {"n": {"type": "string"}}}]},
+            "Loop": {"allOf": [{"$ref": "#/components/schemas/Pool"}]},
+            "Pool": {"oneOf": [{"$ref": "#/components/schemas/Loop"}]}
+        }));
         let mut log = Vec::new();
         fix(&mut doc, &mut log);
         assert_eq!(log.len(), 3, "{log:?}");
-        let schemas = &doc.components.as_ref().map(|c| c.schemas.clone()).unwrap_or_default();
+        let schemas = &doc
+            .components
+            .as_ref()
+            .map(|c| c.schemas.clone())
+            .unwrap_or_default();
         let edges = edges(schemas);
         for name in schemas.keys() {
             for e in &edges[name] {
@@ -241,7 +242,10 @@ mod tests {
         let Some(ReferenceOr::Item(base)) = schemas.get("KeyBase") else {
             panic!("KeyBase: {:?}", schemas.keys());
         };
-        assert!(matches!(base.schema_kind, SchemaKind::Type(openapiv3::Type::Object(_))));
+        assert!(matches!(
+            base.schema_kind,
+            SchemaKind::Type(openapiv3::Type::Object(_))
+        ));
         // Pool is nothing but the union: Loop's member goes.
         assert!(
             matches!(&schemas["Loop"], ReferenceOr::Item(s) if s.schema_kind == SchemaKind::Any(Default::default()))

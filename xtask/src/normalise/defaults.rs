@@ -62,10 +62,7 @@ pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
             any.format = None;
             let data = &mut schema.schema_data;
             data.nullable |= nullable;
-            data.description = Some(match data.description.take() {
-                Some(d) if !d.trim().is_empty() => format!("{d}\n\n{note}"),
-                _ => note,
-            });
+            super::append_note(&mut data.description, &note);
             log.push(Rewrite {
                 rule: Rule::Default,
                 at: at.pointer(),

@@ -106,10 +106,7 @@ pub(super) fn fix(
             .collect::<Vec<_>>()
             .join(", ");
         let note = format!("One of: {list}.");
-        *description = Some(match description.take() {
-            Some(d) if !d.trim().is_empty() => format!("{d}\n\n{note}"),
-            _ => note,
-        });
+        super::append_note(description, &note);
         log.push(Rewrite {
             rule: Rule::OpenedEnum,
             at: at.pointer(),

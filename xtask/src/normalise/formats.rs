@@ -50,29 +50,21 @@ pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use openapiv3::{OpenAPI, ReferenceOr, Type};
+    use openapiv3::{ReferenceOr, Type};
 
     #[test]
     fn a_format_on_an_object_goes_and_the_object_stays() {
-        let mut doc: OpenAPI = serde_json::from_value(serde_json::json!({
-            "openapi": "3.0.3",
-            "info": {"title": "t", "version": "1"},
-            "paths": {},
-            "components": {"schemas": {
-                "A": {"type": "object", "properties": {
-                    "links": {"type": "object", "format": "uri-map"},
-                    "when": {"type": "string", "format": "date-time"}
-                }}
+        let mut doc = crate::normalise::test_document(serde_json::json!({
+            "A": {"type": "object", "properties": {
+                "links": {"type": "object", "format": "uri-map"},
+                "when": {"type": "string", "format": "date-time"}
             }}
-        }))
-        .unwrap_or_else(|e| panic!("fixture: {e}"));
+        }));
         let mut log = Vec::new();
         fix(&mut doc, &mut log);
         assert_eq!(log.len(), 1, "{log:?}");
         assert!(log[0].detail.contains("uri-map"));
-        let Some(ReferenceOr::Item(a)) = doc.components.as_ref().map(|c| &c.schemas["A"]) else {
-            panic!("A");
-        };
+        let a = crate::normalise::test_component(&doc, "A");
         let SchemaKind::Type(Type::Object(object)) = &a.schema_kind else {
             panic!("A is an object");
         };

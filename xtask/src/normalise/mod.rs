@@ -262,6 +262,37 @@ pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Normalised {
     out
 }
 
+/// Adds a paragraph to a description (a schema's or a parameter's): what
+/// a rewrite changed that the reader of the generated docs should know.
+pub(crate) fn append_note(description: &mut Option<String>, note: &str) {
+    *description = Some(match description.take() {
+        Some(d) if !d.trim().is_empty() => format!("{d}\n\n{note}"),
+        _ => note.to_string(),
+    });
+}
+
+/// A document of these component schemas and no paths, for the rules'
+/// unit tests.
+#[cfg(test)]
+pub(crate) fn test_document(schemas: serde_json::Value) -> OpenAPI {
+    serde_json::from_value(serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas}
+    }))
+    .unwrap_or_else(|e| panic!("fixture: {e}"))
+}
+
+/// A component schema given in place, for the rules' unit tests.
+#[cfg(test)]
+pub(crate) fn test_component(doc: &OpenAPI, name: &str) -> Schema {
+    match doc.components.as_ref().and_then(|c| c.schemas.get(name)) {
+        Some(ReferenceOr::Item(s)) => s.clone(),
+        _ => panic!("no component schema `{name}` given in place"),
+    }
+}
+
 /// progenitor refuses a document with a path item given as a `$ref`; such
 /// an item's operations cannot be seen without resolving a file it may not
 /// have, so the item goes.

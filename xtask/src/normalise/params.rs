@@ -364,20 +364,10 @@ fn displayable(parameter_data: &mut ParameterData, header: bool, ctx: &Ctx<'_>) 
             "parameter `{name}` (an array) is a comma-separated string, as `simple` style sends it"
         ));
     }
-    let description = format!(
-        "{}{}Written as the API reads it (`simple` style: `key,value,key,value` for an object).",
-        parameter_data.description.clone().unwrap_or_default(),
-        if parameter_data.description.is_some() {
-            "\n\n"
-        } else {
-            ""
-        },
+    as_string(
+        parameter_data,
+        "Written as the API reads it (`simple` style: `key,value,key,value` for an object).",
     );
-    parameter_data.description = Some(description);
-    parameter_data.format = ParameterSchemaOrContent::Schema(ReferenceOr::Item(Schema {
-        schema_data: SchemaData::default(),
-        schema_kind: SchemaKind::Type(Type::String(StringType::default())),
-    }));
     Some(format!(
         "parameter `{name}` (neither a scalar nor a list of them) is a string the caller writes in `simple` style"
     ))
@@ -428,16 +418,14 @@ fn joined(parameter_data: &mut ParameterData, delimiter: &str) {
     } else {
         format!("Values separated by `{delimiter}`")
     };
-    let description = format!(
-        "{}{}{how} (the API reads one `{name}` joined with `{delimiter}`).",
-        parameter_data.description.clone().unwrap_or_default(),
-        if parameter_data.description.is_some() {
-            "\n\n"
-        } else {
-            ""
-        },
-    );
-    parameter_data.description = Some(description);
+    let note = format!("{how} (the API reads one `{name}` joined with `{delimiter}`).");
+    as_string(parameter_data, &note);
+}
+
+/// Makes a parameter a plain string, with `note` (how to write it) added
+/// to its description.
+fn as_string(parameter_data: &mut ParameterData, note: &str) {
+    super::append_note(&mut parameter_data.description, note);
     parameter_data.format = ParameterSchemaOrContent::Schema(ReferenceOr::Item(Schema {
         schema_data: SchemaData::default(),
         schema_kind: SchemaKind::Type(Type::String(StringType::default())),

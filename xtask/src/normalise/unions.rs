@@ -52,10 +52,7 @@ pub(super) fn fix(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
         let data = &mut schema.schema_data;
         data.nullable |= nullable;
         if let Some(note) = note {
-            data.description = Some(match data.description.take() {
-                Some(d) if !d.trim().is_empty() => format!("{d}\n\n{note}"),
-                _ => note,
-            });
+            super::append_note(&mut data.description, &note);
         }
         schema.schema_kind = SchemaKind::Type(Type::String(StringType::default()));
         log.push(Rewrite {
@@ -109,28 +106,16 @@ fn open_enum(arms: &[ReferenceOr<Schema>]) -> Option<(Vec<String>, bool)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn component(doc: &OpenAPI, name: &str) -> Schema {
-        match doc.components.as_ref().map(|c| &c.schemas[name]) {
-            Some(ReferenceOr::Item(s)) => s.clone(),
-            _ => panic!("{name}"),
-        }
-    }
+    use crate::normalise::test_component as component;
 
     #[test]
     fn any_string_or_known_values_is_a_string() {
-        let mut doc: OpenAPI = serde_json::from_value(serde_json::json!({
-            "openapi": "3.0.3",
-            "info": {"title": "t", "version": "1"},
-            "paths": {},
-            "components": {"schemas": {
-                "Model": {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["a", "b"]}],
-                          "default": "a", "nullable": true, "description": "The model."},
-                "Closed": {"anyOf": [{"type": "string", "enum": ["x"]}, {"type": "string", "enum": ["y"]}]},
-                "Mixed": {"anyOf": [{"type": "string"}, {"type": "integer"}]}
-            }}
-        }))
-        .unwrap_or_else(|e| panic!("fixture: {e}"));
+        let mut doc = crate::normalise::test_document(serde_json::json!({
+            "Model": {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["a", "b"]}],
+                      "default": "a", "nullable": true, "description": "The model."},
+            "Closed": {"anyOf": [{"type": "string", "enum": ["x"]}, {"type": "string", "enum": ["y"]}]},
+            "Mixed": {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+        }));
         let mut log = Vec::new();
         fix(&mut doc, &mut log);
         assert_eq!(log.len(), 1, "{log:?}");
