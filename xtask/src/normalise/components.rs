@@ -6,6 +6,11 @@
 //! not help, since the opaque type keeps the name. Keys are not sent, so
 //! every key after the first of such a group is renamed (`tempPassword2`),
 //! with every reference to it: the same JSON, two distinct types.
+//!
+//! A key whose type would be named like an item of Rust's prelude
+//! (`Default`, SendGrid's) is renamed the same way: the generated code
+//! writes `Default::default()`, `Option`, `Ok(..)` unqualified, and a type
+//! of that name in `types` would shadow them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,12 +22,54 @@ use crate::names::typify_type_name;
 
 const COMPONENT_SCHEMA: &str = "#/components/schemas/";
 
+/// The names of Rust's prelude (2021 and 2024 editions) that a type could
+/// take: types, traits and variants.
+const PRELUDE: [&str; 37] = [
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Future",
+    "Into",
+    "IntoFuture",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "Vec",
+];
+
 /// Renames component schemas whose Rust names collide; see the module docs.
 pub(super) fn distinct(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
     let Some(components) = openapi.components.as_mut() else {
         return;
     };
-    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut taken: BTreeSet<String> = PRELUDE.iter().map(|n| n.to_string()).collect();
     let mut renames: BTreeMap<String, String> = BTreeMap::new();
     let keys: Vec<String> = components.schemas.keys().cloned().collect();
     for key in &keys {
@@ -65,13 +112,16 @@ pub(super) fn distinct(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
         }
     });
     for (old, new) in renames {
+        let rust = typify_type_name(&old);
+        let holder = if PRELUDE.contains(&rust.as_str()) {
+            "Rust's prelude"
+        } else {
+            "another component schema"
+        };
         log.push(Rewrite {
             rule: Rule::Name,
             at: format!("{COMPONENT_SCHEMA}{old}"),
-            detail: format!(
-                "renamed `{new}`: another component schema has its Rust name `{}`",
-                typify_type_name(&old)
-            ),
+            detail: format!("renamed `{new}`: {holder} has its Rust name `{rust}`"),
         });
     }
 }
@@ -90,7 +140,8 @@ mod tests {
             "components": {"schemas": {
                 "TempPassword": {"type": "object"},
                 "tempPassword": {"type": "string"},
-                "tempPassword2": {"type": "integer"}
+                "tempPassword2": {"type": "integer"},
+                "default": {"type": "object"}
             }}
         }))
         .unwrap_or_else(|e| panic!("fixture: {e}"));
@@ -101,12 +152,16 @@ mod tests {
             .as_ref()
             .map(|c| c.schemas.keys().collect())
             .unwrap_or_default();
-        assert_eq!(keys, ["TempPassword", "tempPassword3", "tempPassword2"]);
+        assert_eq!(
+            keys,
+            ["TempPassword", "default2", "tempPassword3", "tempPassword2"]
+        );
         let text = serde_json::to_string(&doc.paths).unwrap_or_default();
         assert!(
             text.contains("#/components/schemas/tempPassword3"),
             "{text}"
         );
-        assert_eq!(log.len(), 1);
+        assert_eq!(log.len(), 2);
+        assert!(log[0].detail.contains("prelude"), "{log:?}");
     }
 }
