@@ -7,10 +7,10 @@
 //! every key after the first of such a group is renamed (`tempPassword2`),
 //! with every reference to it: the same JSON, two distinct types.
 //!
-//! A key whose type would be named like an item of Rust's prelude
-//! (`Default`, SendGrid's) is renamed the same way: the generated code
-//! writes `Default::default()`, `Option`, `Ok(..)` unqualified, and a type
-//! of that name in `types` would shadow them.
+//! A key whose type would be named like an item of Rust's prelude that
+//! the generated code writes unqualified (`Default`, SendGrid's, for
+//! `Default::default()`) is renamed the same way: a type of that name in
+//! `types` would shadow it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,47 +22,12 @@ use crate::names::typify_type_name;
 
 const COMPONENT_SCHEMA: &str = "#/components/schemas/";
 
-/// The names of Rust's prelude (2021 and 2024 editions) that a type could
-/// take: types, traits and variants.
-const PRELUDE: [&str; 37] = [
-    "AsMut",
-    "AsRef",
-    "Box",
-    "Clone",
-    "Copy",
-    "Default",
-    "DoubleEndedIterator",
-    "Drop",
-    "Eq",
-    "Err",
-    "ExactSizeIterator",
-    "Extend",
-    "Fn",
-    "FnMut",
-    "FnOnce",
-    "From",
-    "FromIterator",
-    "Future",
-    "Into",
-    "IntoFuture",
-    "IntoIterator",
-    "Iterator",
-    "None",
-    "Ok",
-    "Option",
-    "Ord",
-    "PartialEq",
-    "PartialOrd",
-    "Result",
-    "Send",
-    "Sized",
-    "Some",
-    "String",
-    "Sync",
-    "ToOwned",
-    "ToString",
-    "Vec",
-];
+/// The prelude names the generated `types` module uses unqualified:
+/// `Default::default()` in its builders, `Ok(..)`/`Err(..)` (and `Some`,
+/// `None`) in its conversions; a type of one of these names would shadow
+/// it. (`Result`, `Option`, `String` are always written with their paths
+/// there, and derive macros live in another namespace.)
+const PRELUDE: [&str; 5] = ["Default", "Err", "None", "Ok", "Some"];
 
 /// Renames component schemas whose Rust names collide; see the module docs.
 pub(super) fn distinct(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
