@@ -13,7 +13,8 @@
 //! - `propertyNames` in OpenAPI 3.1: dropped with a note, nothing else;
 //! - shapes from published specs outside the corpus (open-enum unions with
 //!   defaults, patterns for other regex engines, `type: object` beside
-//!   `allOf`, header lists, object query parameters): rewritten, nothing
+//!   `allOf`, header lists, object query parameters, a required cookie):
+//!   rewritten, nothing
 //!   degraded.
 //!
 //! Generation only: building whole corpus crates is `cargo xtask corpus`.
@@ -285,6 +286,7 @@ fn shapes_from_unseen_specs_are_rewritten_not_degraded() {
             "parameters": [
                 {"name": "fields", "in": "header", "schema": {"type": "array", "items": {"type": "string"}}},
                 {"name": "as-user", "in": "header", "schema": {"type": "string", "nullable": true}},
+                {"name": "session", "in": "cookie", "required": true, "schema": {"type": "string"}},
                 {"name": "filter", "in": "query", "schema": {"type": "object",
                     "properties": {"status": {"type": "string"}, "ids": {"type": "array", "items": {"type": "integer"}}}}}
             ],
@@ -296,6 +298,8 @@ fn shapes_from_unseen_specs_are_rewritten_not_degraded() {
     assert_eq!(mutated.degraded, base.degraded);
     assert_eq!(mutated.skipped, base.skipped);
     assert_eq!(mutated.generated, base.generated + 1);
+    // The required cookie is the `Cookie` header.
+    assert!(mutated.text.contains("\"Cookie\""));
     let collisions = xtask::namespace::collisions(&syn::parse_file(&mutated.text).unwrap());
     assert!(
         collisions.is_empty(),

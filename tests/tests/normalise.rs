@@ -261,7 +261,7 @@ fn operations_are_fixed_or_skipped_alone() {
         .map(|r| r.detail.as_str())
         .collect();
     for expected in [
-        "optional parameter `session` dropped",
+        "cookie parameter `session` is the `Cookie` header",
         "optional parameter `filter` dropped",
         "optional parameter `frontendApi` dropped",
         "query parameter `ids` (an array, `explode: false`) is a comma-separated string",

@@ -24,6 +24,9 @@
 //!   fails on anything nested before the runtime's hook sees the request.)
 //! - a `spaceDelimited` or `pipeDelimited` list is a string the caller
 //!   joins, like an unexploded one;
+//! - the one cookie parameter of an operation is the `Cookie` header, which
+//!   the caller writes `name=value` (several cookies share that header, and
+//!   are treated as any parameter progenitor cannot send);
 //! - a path parameter not marked `required` is marked (OpenAPI requires it);
 //! - a declared path parameter the path does not contain is dropped (it
 //!   cannot be sent), and a `{name}` of the path with no declaration gets a
@@ -59,8 +62,32 @@ pub(super) fn rewrite(
         }
     }
     let template = template_names(path);
+    let cookies = params
+        .iter()
+        .filter(|p| matches!(p, Parameter::Cookie { .. }))
+        .count();
     let mut kept = Vec::new();
     for mut p in params {
+        if cookies == 1
+            && let Parameter::Cookie { parameter_data, .. } = &p
+            && matches!(parameter_data.format, ParameterSchemaOrContent::Schema(_))
+        {
+            // The one cookie of the operation: the `Cookie` header, which
+            // carries exactly `name=value`.
+            let mut data = parameter_data.clone();
+            let name = std::mem::replace(&mut data.name, "Cookie".to_string());
+            as_string(
+                &mut data,
+                &format!("Sent as the `Cookie` header: write `{name}=<value>`."),
+            );
+            notes.push(format!(
+                "cookie parameter `{name}` is the `Cookie` header, written `{name}=<value>`"
+            ));
+            p = Parameter::Header {
+                parameter_data: data,
+                style: openapiv3::HeaderStyle::Simple,
+            };
+        }
         if let Parameter::Query {
             parameter_data,
             style: QueryStyle::DeepObject,
