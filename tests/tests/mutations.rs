@@ -287,6 +287,7 @@ fn shapes_from_unseen_specs_are_rewritten_not_degraded() {
                 {"name": "fields", "in": "header", "schema": {"type": "array", "items": {"type": "string"}}},
                 {"name": "as-user", "in": "header", "schema": {"type": "string", "nullable": true}},
                 {"name": "session", "in": "cookie", "required": true, "schema": {"type": "string"}},
+                {"name": "x-labels", "in": "header", "schema": {"additionalProperties": {"type": "string"}}},
                 {"name": "filter", "in": "query", "schema": {"type": "object",
                     "properties": {"status": {"type": "string"}, "ids": {"type": "array", "items": {"type": "integer"}}}}}
             ],

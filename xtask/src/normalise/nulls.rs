@@ -64,8 +64,10 @@ pub(super) fn map(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
     });
 }
 
-/// No keyword that would make `enum: [null]` mean more than null.
-fn is_bare(any: &AnySchema) -> bool {
+/// No keyword of a schema's shape (properties, compositions, items, a
+/// map's values): `enum: [null]` beside one would mean more than null, and
+/// without a `type` such a schema is any JSON value.
+pub(super) fn is_bare(any: &AnySchema) -> bool {
     any.properties.is_empty()
         && any.required.is_empty()
         && any.one_of.is_empty()
@@ -148,6 +150,7 @@ pub(super) fn split_nullable_composites(openapi: &mut openapiv3::OpenAPI, log: &
 /// composite. typify then names `T` as if the wrapper had no title (it
 /// hands the wrapper's name to `T`), so a title given to such a schema
 /// names nothing.
+///
 /// A `type` written beside the subschemas (`type: object, allOf: [...]`)
 /// is still a composite.
 pub(super) fn is_wrapped_nullable(schema: &openapiv3::Schema) -> bool {

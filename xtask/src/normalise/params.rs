@@ -377,9 +377,10 @@ fn displayable(parameter_data: &mut ParameterData, header: bool, ctx: &Ctx<'_>) 
             "parameter `{name}` is no longer nullable: a value that is absent is how none is sent"
         ));
     }
-    if matches!(resolved.schema_kind, SchemaKind::Any(ref a) if a.typ.is_none() && a.properties.is_empty() && a.items.is_none() && a.all_of.is_empty() && a.one_of.is_empty() && a.any_of.is_empty())
+    if matches!(&resolved.schema_kind, SchemaKind::Any(a) if a.typ.is_none() && super::nulls::is_bare(a))
     {
-        // Any JSON value: `serde_json::Value` is `Display`.
+        // Any JSON value: `serde_json::Value` is `Display`. (A map, with
+        // `additionalProperties` and no `type`, is not, and goes on.)
         return None;
     }
     if is_array(&parameter_data.format, ctx) {
