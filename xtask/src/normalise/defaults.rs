@@ -20,15 +20,12 @@
 use openapiv3::{SchemaKind, Type};
 use serde_json::Value;
 
-use super::walk::{self, Node};
+use super::walk;
 use super::{Rewrite, Rule};
 
 /// Drops every `default` that does not fit its schema's type or enum.
 pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
-    walk::document(openapi, &mut |node, at| {
-        let Node::Schema(schema) = node else {
-            return;
-        };
+    walk::schemas(openapi, &mut |schema, at| {
         let vacuous = match &mut schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => s.min_length.take_if(|n| *n == 0).is_some(),
             SchemaKind::Type(Type::Array(a)) => a.min_items.take_if(|n| *n == 0).is_some(),

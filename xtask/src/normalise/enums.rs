@@ -20,7 +20,7 @@ use heck::ToPascalCase as _;
 use openapiv3::{SchemaKind, Type};
 use serde_json::Value;
 
-use super::walk::{self, Node};
+use super::walk;
 use super::{Rewrite, Rule};
 
 /// A string enum made a plain string because its values' Rust names collide.
@@ -38,10 +38,7 @@ pub(super) fn fix(
     log: &mut Vec<Rewrite>,
     opened: &mut Vec<OpenedEnum>,
 ) {
-    walk::document(openapi, &mut |node, at| {
-        let Node::Schema(schema) = node else {
-            return;
-        };
+    walk::schemas(openapi, &mut |schema, at| {
         let description = &mut schema.schema_data.description;
         let (values, open): (Vec<String>, bool) = match &mut schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {

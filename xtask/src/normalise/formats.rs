@@ -11,7 +11,7 @@
 
 use openapiv3::SchemaKind;
 
-use super::walk::{self, Node};
+use super::walk;
 use super::{Rewrite, Rule};
 
 /// Types that have no format in OpenAPI 3.0.
@@ -19,10 +19,7 @@ const FORMATLESS: [&str; 3] = ["object", "array", "boolean"];
 
 /// Drops every `format` on a type that has none; see the module docs.
 pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
-    walk::document(openapi, &mut |node, at| {
-        let Node::Schema(schema) = node else {
-            return;
-        };
+    walk::schemas(openapi, &mut |schema, at| {
         let SchemaKind::Any(any) = &mut schema.schema_kind else {
             return;
         };

@@ -18,17 +18,14 @@
 
 use openapiv3::{SchemaKind, Type};
 
-use super::walk::{self, Node};
+use super::walk;
 use super::{Rewrite, Rule};
 
 const SCALARS: [&str; 4] = ["string", "integer", "number", "boolean"];
 
 /// Rewrites every scalar-beside-`allOf` schema of the document.
 pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
-    walk::document(openapi, &mut |node, at| {
-        let Node::Schema(schema) = node else {
-            return;
-        };
+    walk::schemas(openapi, &mut |schema, at| {
         let SchemaKind::Any(any) = &mut schema.schema_kind else {
             return;
         };

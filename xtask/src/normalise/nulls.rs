@@ -14,17 +14,14 @@
 use openapiv3::{AnySchema, SchemaKind, StringFormat, StringType, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
 
-use super::walk::{self, Node};
+use super::walk;
 use super::{Rewrite, Rule};
 
 const KNOWN: [&str; 6] = ["boolean", "object", "array", "number", "string", "integer"];
 
 /// Maps every unknown `type` of the document; see the module docs.
 pub(super) fn map(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
-    walk::document(openapi, &mut |node, at| {
-        let Node::Schema(schema) = node else {
-            return;
-        };
+    walk::schemas(openapi, &mut |schema, at| {
         let SchemaKind::Any(any) = &mut schema.schema_kind else {
             return;
         };

@@ -12,15 +12,12 @@
 
 use openapiv3::{OpenAPI, SchemaKind, Type};
 
-use super::walk::{self, Node};
+use super::walk;
 use super::{Rewrite, Rule};
 
 /// Drops every `pattern` that `regress` cannot compile; see the module docs.
 pub(super) fn fix(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
-    walk::document(openapi, &mut |node, at| {
-        let Node::Schema(schema) = node else {
-            return;
-        };
+    walk::schemas(openapi, &mut |schema, at| {
         let pattern = match &mut schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => &mut s.pattern,
             SchemaKind::Any(a) => &mut a.pattern,

@@ -15,15 +15,12 @@ use openapiv3::{
     OpenAPI, ReferenceOr, Schema, SchemaKind, StringType, Type, VariantOrUnknownOrEmpty,
 };
 
-use super::walk::{self, Node};
+use super::walk;
 use super::{Rewrite, Rule};
 
 /// Rewrites every open-enum union of the document; see the module docs.
 pub(super) fn fix(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
-    walk::document(openapi, &mut |node, at| {
-        let Node::Schema(schema) = node else {
-            return;
-        };
+    walk::schemas(openapi, &mut |schema, at| {
         let arms = match &schema.schema_kind {
             SchemaKind::AnyOf { any_of } => any_of,
             SchemaKind::Any(a)

@@ -238,6 +238,16 @@ fn media_type(m: &mut MediaType, at: &mut At, visit: &mut impl FnMut(Node<'_>, &
     }
 }
 
+/// Visits every schema given in place (references are passed over): the
+/// walk most rules need, which rewrite schemas and never references.
+pub fn schemas(openapi: &mut OpenAPI, visit: &mut impl FnMut(&mut Schema, &At)) {
+    document(openapi, &mut |node, at| {
+        if let Node::Schema(schema) = node {
+            visit(schema, at);
+        }
+    });
+}
+
 /// Visits one schema slot and everything inside it.
 pub fn reference_or_schema(
     s: &mut ReferenceOr<Schema>,
