@@ -19,7 +19,7 @@
 //! | a `pattern` the regex engine refuses | [`patterns`] | no pattern | it only narrowed |
 //! | colliding enum names | [`enums`] | a plain string | same values |
 //! | `anyOf` of any string and enum strings | [`unions`] | a plain string | same strings |
-//! | defaults that do not fit, zero bounds | [`defaults`] | no default, no bound | no value was valid; 0 bounds nothing |
+//! | defaults and enum values that do not fit, zero bounds | [`defaults`] | no default, no bound; any JSON | no value was valid; 0 bounds nothing; whatever is sent is read |
 //! | parameters | [`params`] | sendable parameters | only optional ones dropped; unexploded arrays as joined strings |
 //! | request bodies | [`bodies`] | one media type progenitor sends | [`Media::content_type`], [`Form`] |
 //! | responses | [`responses`] | one type per group | [`Media::accept`], [`UnionArm`], [`Bodiless`] |
@@ -175,7 +175,8 @@ pub enum Rule {
     /// A `pattern` the regex engine refuses was dropped ([`patterns`]).
     Pattern,
     /// A `default` that does not fit its schema, or a bound of 0, was
-    /// dropped ([`defaults`]).
+    /// dropped; enum values not of the schema's type made it any JSON value
+    /// ([`defaults`]).
     Default,
     /// Duplicate enum values were removed ([`enums`]).
     EnumNames,
