@@ -365,7 +365,7 @@ fn catalogue_specs_get_every_house_rule_as_an_error() {
         let at = format!(
             "/paths/{}/{}",
             spec::escape_pointer(&op.path),
-            op.method.to_ascii_lowercase()
+            op.method.unwrap().key()
         );
         let doc = &mut spec.value;
         doc.as_object_mut().unwrap().remove("security");

@@ -89,7 +89,8 @@ pub fn lib(api: &Api, spec: &Spec, code: &Code) -> String {
         let _ = write!(
             doc,
             "- [`Client::{method}`]: `{} {}`{deprecated}: {summary}",
-            op.method, op.path
+            op.method(),
+            op.path
         );
         match &operation.external_docs {
             Some(docs) => {

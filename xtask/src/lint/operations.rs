@@ -5,11 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{Lint, Profile, Rule, deref, join};
+use crate::spec::Method;
 
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use super::{Lint, Profile, Rule, deref, join};
 
 pub(super) fn check(lint: &mut Lint<'_>, doc: &Value) {
     let Some(Value::Object(paths)) = doc.get("paths") else {
@@ -34,13 +32,12 @@ pub(super) fn check(lint: &mut Lint<'_>, doc: &Value) {
         };
         let in_template = template_names(template);
         let shared = item.get("parameters");
-        for method in METHODS {
-            let Some(op) = item.get(*method) else {
+        for method in Method::ALL {
+            let Some(op) = item.get(method.key()) else {
                 continue;
             };
-            let at = join(&item_at, method);
-            let upper = method.to_ascii_uppercase();
-            let name = format!("{upper} {template}");
+            let at = join(&item_at, method.key());
+            let name = format!("{method} {template}");
             check_operation_id(lint, op, &at, &name, &mut ids, &mut snake);
             check_path_parameters(lint, doc, op, shared, &at, &item_at, &in_template);
             check_documentation(lint, op, &at, &name);

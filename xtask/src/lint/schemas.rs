@@ -160,10 +160,8 @@ fn holders(doc: &Value) -> Vec<String> {
     headers.extend(each("/components/headers"));
     for item in each("/paths") {
         params.extend(each(&format!("{item}/parameters")));
-        for method in [
-            "get", "put", "post", "delete", "options", "head", "patch", "trace",
-        ] {
-            let op = join(&item, method);
+        for method in crate::spec::Method::ALL {
+            let op = join(&item, method.key());
             params.extend(each(&format!("{op}/parameters")));
             bodies.push(format!("{op}/requestBody"));
             responses.extend(each(&format!("{op}/responses")));

@@ -30,7 +30,7 @@ pub(super) fn fix(
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        for (method, slot) in crate::spec::operation_slots(item) {
+        for (method, slot) in crate::spec::slots(item) {
             let Some(op) = slot.as_mut() else { continue };
             let original = op.operation_id.clone();
             let base = original

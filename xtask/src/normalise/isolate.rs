@@ -234,10 +234,10 @@ pub fn keep_only(openapi: &OpenAPI, keep: &[OperationRef]) -> OpenAPI {
         };
         let mut item = item.clone();
         let mut any = false;
-        for (method, slot) in spec::operation_slots(&mut item) {
+        for (method, slot) in spec::slots(&mut item) {
             let kept = keep
                 .iter()
-                .any(|op| op.path == *path && op.method == method);
+                .any(|op| op.path == *path && op.method == Some(method));
             if kept && slot.is_some() {
                 any = true;
             } else {

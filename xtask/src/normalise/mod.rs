@@ -303,7 +303,7 @@ fn drop_path_refs(openapi: &mut OpenAPI, out: &mut Normalised) {
         ReferenceOr::Reference { reference } => {
             out.skipped.push(Skipped {
                 operation: OperationRef {
-                    method: "*".to_string(),
+                    method: None,
                     path: path.clone(),
                     operation_id: None,
                 },
@@ -401,10 +401,10 @@ fn operations(openapi: &mut OpenAPI, out: &mut Normalised) {
             continue;
         };
         let shared = std::mem::take(&mut item.parameters);
-        for (method, slot) in spec::operation_slots(item) {
+        for (method, slot) in spec::slots(item) {
             let Some(op) = slot.as_mut() else { continue };
             let at = OperationRef {
-                method: method.to_string(),
+                method: Some(method),
                 path: path.clone(),
                 operation_id: op.operation_id.clone(),
             };
@@ -502,10 +502,9 @@ pub fn remove_operation(openapi: &mut OpenAPI, op: &OperationRef) {
     let Some(ReferenceOr::Item(item)) = openapi.paths.paths.get_mut(&op.path) else {
         return;
     };
-    for (method, slot) in spec::operation_slots(item) {
-        if method == op.method {
-            *slot = None;
-        }
+    match op.method {
+        Some(method) => *method.slot(item) = None,
+        None => *item = openapiv3::PathItem::default(),
     }
 }
 

@@ -1336,10 +1336,7 @@ fn operation_mut<'a>(
     let ReferenceOr::Item(item) = openapi.paths.paths.get_mut(path)? else {
         return None;
     };
-    crate::spec::operation_slots(item)
-        .into_iter()
-        .find(|(m, _)| m.eq_ignore_ascii_case(method))
-        .and_then(|(_, slot)| slot.as_mut())
+    crate::spec::Method::parse(method)?.slot(item).as_mut()
 }
 
 #[cfg(test)]

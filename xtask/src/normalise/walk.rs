@@ -112,9 +112,9 @@ pub fn document(openapi: &mut OpenAPI, visit: &mut impl FnMut(Node<'_>, &At)) {
         at.push("parameters");
         parameters(&mut item.parameters, &mut at, visit);
         at.pop();
-        for (method, slot) in crate::spec::operation_slots(item) {
+        for (method, slot) in crate::spec::slots(item) {
             if let Some(op) = slot.as_mut() {
-                at.push(method.to_ascii_lowercase());
+                at.push(method.key());
                 operation(op, &mut at, visit);
                 at.pop();
             }

@@ -44,7 +44,7 @@ use openapiv3::{
 use syn::{Fields, Item};
 
 use crate::normalise::Normalised;
-use crate::spec;
+use crate::spec::{self, Method};
 use wiring::Documented;
 
 /// The passes that act per operation, for the [`Report`].
@@ -124,69 +124,6 @@ impl Report {
     }
 }
 
-/// An HTTP method, as the runtime's `Method` names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Method {
-    Get,
-    Put,
-    Post,
-    Delete,
-    Options,
-    Head,
-    Patch,
-    Trace,
-}
-
-impl Method {
-    /// From an upper-case method name.
-    pub fn parse(name: &str) -> Option<Method> {
-        Some(match name {
-            "GET" => Method::Get,
-            "PUT" => Method::Put,
-            "POST" => Method::Post,
-            "DELETE" => Method::Delete,
-            "OPTIONS" => Method::Options,
-            "HEAD" => Method::Head,
-            "PATCH" => Method::Patch,
-            "TRACE" => Method::Trace,
-            _ => return None,
-        })
-    }
-
-    /// Upper case, as on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Put => "PUT",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-            Method::Options => "OPTIONS",
-            Method::Head => "HEAD",
-            Method::Patch => "PATCH",
-            Method::Trace => "TRACE",
-        }
-    }
-
-    /// The variant name of the runtime's `Method`.
-    pub fn variant(self) -> &'static str {
-        match self {
-            Method::Get => "Get",
-            Method::Put => "Put",
-            Method::Post => "Post",
-            Method::Delete => "Delete",
-            Method::Options => "Options",
-            Method::Head => "Head",
-            Method::Patch => "Patch",
-            Method::Trace => "Trace",
-        }
-    }
-
-    /// RFC 9110's idempotent methods.
-    pub fn is_idempotent(self) -> bool {
-        !matches!(self, Method::Post | Method::Patch)
-    }
-}
-
 /// What the passes and the runtime table know about one operation, from
 /// the (normalised) spec.
 #[derive(Clone, Debug)]
@@ -222,8 +159,7 @@ pub fn operation_facts(
 ) -> BTreeMap<String, OperationFacts> {
     let mut out = BTreeMap::new();
     for (op, operation) in spec::operations(openapi) {
-        let (Some(id), Some(method)) = (op.operation_id.as_deref(), Method::parse(&op.method))
-        else {
+        let (Some(id), Some(method)) = (op.operation_id.as_deref(), op.method) else {
             continue;
         };
         let idempotent = operation

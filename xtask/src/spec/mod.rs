@@ -30,6 +30,7 @@
 mod bundle;
 mod degrade;
 mod error;
+mod method;
 mod openapi31;
 mod repair;
 mod source;
@@ -48,6 +49,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
 pub use error::{LoadError, Problem, ProblemKind};
+pub use method::{Method, slots};
 pub use source::{Layer, Location, Origin, SourceFile, SourceMap};
 
 /// A spec, read as JSON values (to keep every extension and to report
@@ -81,19 +83,27 @@ impl Spec {
 /// One operation of a spec, for messages and counts.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct OperationRef {
-    /// Upper-case HTTP method.
-    pub method: String,
+    /// The HTTP method; `None` for every operation of a path item that
+    /// cannot be read (one given as a `$ref`).
+    pub method: Option<Method>,
     /// Path template, such as `/organizations/{organizationId}`.
     pub path: String,
     /// The operationId, when there is one.
     pub operation_id: Option<String>,
 }
 
+impl OperationRef {
+    /// The method as messages write it: `*` for a whole path item.
+    pub fn method(&self) -> &'static str {
+        self.method.map_or("*", Method::as_str)
+    }
+}
+
 impl fmt::Display for OperationRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.operation_id {
-            Some(id) => write!(f, "operation `{id}` ({} {})", self.method, self.path),
-            None => write!(f, "operation {} {}", self.method, self.path),
+            Some(id) => write!(f, "operation `{id}` ({} {})", self.method(), self.path),
+            None => write!(f, "operation {} {}", self.method(), self.path),
         }
     }
 }
@@ -455,30 +465,13 @@ fn check_operations(spec: &Spec) -> Result<()> {
         if let Some(first) = seen.get(id) {
             bail!(
                 "{shown}: operationId `{id}` is used twice: by {first} and by {} {}",
-                op.method,
+                op.method(),
                 op.path
             );
         }
         seen.insert(id, op.clone());
     }
     Ok(())
-}
-
-/// The eight operation slots of a path item, by upper-case method: the one
-/// table for code that must find or change an operation by method.
-pub fn operation_slots(
-    item: &mut openapiv3::PathItem,
-) -> [(&'static str, &mut Option<openapiv3::Operation>); 8] {
-    [
-        ("GET", &mut item.get),
-        ("PUT", &mut item.put),
-        ("POST", &mut item.post),
-        ("DELETE", &mut item.delete),
-        ("OPTIONS", &mut item.options),
-        ("HEAD", &mut item.head),
-        ("PATCH", &mut item.patch),
-        ("TRACE", &mut item.trace),
-    ]
 }
 
 /// Every operation of the document, in path order then method order.
@@ -488,10 +481,13 @@ pub fn operations(openapi: &OpenAPI) -> Vec<(OperationRef, &openapiv3::Operation
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        for (method, operation) in item.iter() {
+        for method in Method::ALL {
+            let Some(operation) = method.of(item) else {
+                continue;
+            };
             out.push((
                 OperationRef {
-                    method: method.to_ascii_uppercase(),
+                    method: Some(method),
                     path: path.clone(),
                     operation_id: operation.operation_id.clone(),
                 },

@@ -83,10 +83,6 @@ const SCHEMA_KEYS: &[&str] = &[
     "multipleOf",
 ];
 
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 const FORM: &str = "application/x-www-form-urlencoded";
 const MULTIPART: &str = "multipart/form-data";
 
@@ -742,7 +738,7 @@ impl<'a> Converter<'a> {
         let mut out = Map::new();
         for (key, v) in map {
             let key_at = join(at, key);
-            if METHODS.contains(&key.as_str()) {
+            if super::Method::ALL.iter().any(|m| m.key() == key) {
                 let op = self.operation(v, &key_at, &shared);
                 out.insert(key.clone(), op);
             } else if key == "parameters" {

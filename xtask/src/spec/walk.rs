@@ -149,9 +149,7 @@ fn node_child(node: Node, key: &str) -> Kind {
         (Components, "links") => Map(Link),
         (Components, "callbacks") => Map(Callback),
         (Components, "pathItems") => Map(PathItem),
-        (PathItem, "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace") => {
-            One(Operation)
-        }
+        (PathItem, key) if super::Method::ALL.iter().any(|m| m.key() == key) => One(Operation),
         (PathItem | Operation, "parameters") => List(Parameter),
         (Operation, "requestBody") => One(RequestBody),
         (Operation, "responses") => Extensible(Response),

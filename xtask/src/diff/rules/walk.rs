@@ -5,11 +5,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-/// The HTTP methods a path item may hold.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// An operation with the path item it belongs to (for shared parameters).
 pub(super) struct Op<'a> {
     pub(super) item: &'a Value,
@@ -21,9 +16,9 @@ pub(super) fn operations(doc: &Value) -> BTreeMap<(String, String), Op<'_>> {
     let mut out = BTreeMap::new();
     for (path, item) in obj(doc.get("paths")) {
         let item = resolve(doc, item);
-        for method in METHODS {
-            if let Some(op) = item.get(method) {
-                out.insert((path.clone(), method.to_string()), Op { item, op });
+        for method in crate::spec::Method::ALL {
+            if let Some(op) = item.get(method.key()) {
+                out.insert((path.clone(), method.key().to_string()), Op { item, op });
             }
         }
     }
