@@ -466,28 +466,3 @@ pub(crate) fn scalar(value: &Value) -> String {
         other => other.to_string(),
     }
 }
-
-/// Follows a local `$ref` (`#/...`); `None` for anything else or nothing there.
-pub(crate) fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
-    doc.pointer(reference.strip_prefix('#')?)
-}
-
-/// `value`, or what its `$ref` chain ends at (at most 32 hops, so a cycle
-/// ends too), with the pointer it was found at.
-pub(crate) fn deref<'a>(doc: &'a Value, value: &'a Value, pointer: &str) -> (&'a Value, String) {
-    let mut current = value;
-    let mut at = pointer.to_string();
-    for _ in 0..32 {
-        let Some(Value::String(reference)) = current.get("$ref") else {
-            return (current, at);
-        };
-        match resolve(doc, reference) {
-            Some(target) => {
-                current = target;
-                at = reference.trim_start_matches('#').to_string();
-            }
-            None => return (current, at),
-        }
-    }
-    (current, at)
-}

@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use super::resolve;
+use crate::spec::resolve::deref;
 
 /// One way an example breaks its schema: where in the example, and how.
 pub(super) struct Problem {
@@ -66,7 +66,7 @@ pub(super) fn validate(
     if depth.exhausted() {
         return;
     }
-    let (schema, schema_at) = follow(doc, schema, schema_at);
+    let (schema, schema_at) = deref(doc, schema, schema_at);
     let Value::Object(s) = schema else {
         return;
     };
@@ -260,23 +260,6 @@ pub(super) fn validate(
         }
         Value::Null | Value::Bool(_) => {}
     }
-}
-
-/// Follows `$ref`s (at most 32, so a cycle ends) to the schema they name.
-fn follow<'a>(doc: &'a Value, schema: &'a Value, at: &str) -> (&'a Value, String) {
-    let mut current = schema;
-    let mut at = at.to_string();
-    for _ in 0..32 {
-        let Some(Value::String(reference)) = current.get("$ref") else {
-            break;
-        };
-        let Some(target) = resolve(doc, reference) else {
-            break;
-        };
-        current = target;
-        at = reference.trim_start_matches('#').to_string();
-    }
-    (current, at)
 }
 
 fn check_string(

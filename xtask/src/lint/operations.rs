@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use crate::spec::Method;
 
-use super::{Lint, Profile, Rule, deref, join};
+use super::{Lint, Profile, Rule, join};
+use crate::spec::resolve::deref;
 
 pub(super) fn check(lint: &mut Lint<'_>, doc: &Value) {
     let Some(Value::Object(paths)) = doc.get("paths") else {

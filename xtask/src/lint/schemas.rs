@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::examples::{self, Problem};
-use super::{Lint, Rule, deref, join, scalar};
+use super::{Lint, Rule, join, scalar};
+use crate::spec::resolve::deref;
 
 /// Formats of strings a reader of the spec (and code generation) knows.
 const STRING_FORMATS: &[&str] = &[

@@ -39,7 +39,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, Operation, ReferenceOr, Schema, StatusCode};
 
-use crate::spec::{self, OperationRef};
+use crate::spec::{self, OperationRef, resolve};
 
 mod bodies;
 mod components;
@@ -322,28 +322,10 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn lookup<T>(
-        &self,
-        reference: &str,
-        kind: &str,
-        map: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
-    ) -> Option<&'a T> {
-        let components = self.components?;
-        let mut reference = reference;
-        for _ in 0..16 {
-            let name = reference.strip_prefix(&format!("#/components/{kind}/"))?;
-            match map(components).get(name)? {
-                ReferenceOr::Item(item) => return Some(item),
-                ReferenceOr::Reference { reference: next } => reference = next,
-            }
-        }
-        None
-    }
-
     /// A response; a reference to a request body (a slip real specs make)
     /// gives a response with that body's description and content.
     pub(crate) fn response(&self, reference: &str) -> Option<openapiv3::Response> {
-        if let Some(r) = self.lookup(reference, "responses", |c| &c.responses) {
+        if let Some(r) = resolve::component::<openapiv3::Response>(self.components, reference) {
             return Some(r.clone());
         }
         let body = self.request_body(reference)?;
@@ -355,11 +337,11 @@ impl<'a> Ctx<'a> {
     }
 
     pub(crate) fn request_body(&self, reference: &str) -> Option<&'a openapiv3::RequestBody> {
-        self.lookup(reference, "requestBodies", |c| &c.request_bodies)
+        resolve::component(self.components, reference)
     }
 
     pub(crate) fn parameter(&self, reference: &str) -> Option<&'a openapiv3::Parameter> {
-        self.lookup(reference, "parameters", |c| &c.parameters)
+        resolve::component(self.components, reference)
     }
 
     /// A schema in place, or the component schema a reference names.
@@ -367,12 +349,7 @@ impl<'a> Ctx<'a> {
     where
         'a: 's,
     {
-        match schema {
-            ReferenceOr::Item(s) => Some(s),
-            ReferenceOr::Reference { reference } => {
-                self.lookup(reference, "schemas", |c| &c.schemas)
-            }
-        }
+        resolve::item(self.components, schema)
     }
 }
 

@@ -677,11 +677,7 @@ impl<'a> Predictor<'a> {
     }
 
     fn resolve(&self, reference: &str) -> Option<&'a Schema> {
-        let name = reference.strip_prefix("#/components/schemas/")?;
-        match self.components?.schemas.get(name)? {
-            ReferenceOr::Item(s) => Some(s),
-            ReferenceOr::Reference { .. } => None,
-        }
+        crate::spec::resolve::component(self.components, reference)
     }
 
     /// typify's `convert_schema` of `s` given `name`.

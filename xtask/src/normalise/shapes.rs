@@ -114,7 +114,7 @@ pub fn response_body(
     let response = match response {
         ReferenceOr::Item(r) => r,
         ReferenceOr::Reference { reference } => {
-            match components.and_then(|c| resolve_response(c, reference)) {
+            match crate::spec::resolve::component(components, reference) {
                 Some(r) => r,
                 None => return ResponseBody::Unresolved(reference.clone()),
             }
@@ -134,14 +134,7 @@ pub fn response_body(
 }
 
 fn inline_schema_text(openapi: &OpenAPI, response: &ReferenceOr<openapiv3::Response>) -> String {
-    let response = match response {
-        ReferenceOr::Item(r) => Some(r),
-        ReferenceOr::Reference { reference } => openapi
-            .components
-            .as_ref()
-            .and_then(|c| resolve_response(c, reference)),
-    };
-    response
+    crate::spec::resolve::item(openapi.components.as_ref(), response)
         .and_then(|r| r.content.values().next())
         .and_then(|m| m.schema.as_ref())
         .and_then(|s| serde_json::to_string(s).ok())
@@ -159,20 +152,3 @@ fn response_shape(openapi: &OpenAPI, response: &ReferenceOr<openapiv3::Response>
     }
 }
 
-/// Follows response `$ref`s; `None` for a dangling one or a cycle (the
-/// lint reports both; this must not recurse forever for callers that skip it).
-fn resolve_response<'a>(
-    components: &'a openapiv3::Components,
-    reference: &str,
-) -> Option<&'a openapiv3::Response> {
-    let responses = &components.responses;
-    let mut reference = reference;
-    for _ in 0..=responses.len() {
-        let name = reference.strip_prefix("#/components/responses/")?;
-        match responses.get(name)? {
-            ReferenceOr::Item(r) => return Some(r),
-            ReferenceOr::Reference { reference: next } => reference = next,
-        }
-    }
-    None
-}

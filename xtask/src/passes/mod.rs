@@ -44,7 +44,7 @@ use openapiv3::{
 use syn::{Fields, Item};
 
 use crate::normalise::Normalised;
-use crate::spec::{self, Method};
+use crate::spec::{self, Method, resolve};
 use wiring::Documented;
 
 /// The passes that act per operation, for the [`Report`].
@@ -206,7 +206,7 @@ pub fn operation_facts(
 }
 
 /// The Rust names of the path parameters among `parameters` whose schema
-/// is an array (references followed, a bounded number of hops).
+/// is an array (references followed).
 fn list_path_params<'a>(
     openapi: &OpenAPI,
     parameters: impl Iterator<Item = &'a ReferenceOr<Parameter>>,
@@ -214,39 +214,14 @@ fn list_path_params<'a>(
     let components = openapi.components.as_ref();
     let mut out = Vec::new();
     for parameter in parameters {
-        let mut parameter = parameter;
-        for _ in 0..8 {
-            let ReferenceOr::Reference { reference } = parameter else {
-                break;
-            };
-            let Some(next) = reference
-                .strip_prefix("#/components/parameters/")
-                .and_then(|name| components?.parameters.get(name))
-            else {
-                break;
-            };
-            parameter = next;
-        }
-        let ReferenceOr::Item(Parameter::Path { parameter_data, .. }) = parameter else {
+        let Some(Parameter::Path { parameter_data, .. }) = resolve::item(components, parameter)
+        else {
             continue;
         };
         let ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
             continue;
         };
-        let mut schema = schema;
-        for _ in 0..8 {
-            let ReferenceOr::Reference { reference } = schema else {
-                break;
-            };
-            let Some(next) = reference
-                .strip_prefix("#/components/schemas/")
-                .and_then(|name| components?.schemas.get(name))
-            else {
-                break;
-            };
-            schema = next;
-        }
-        if let ReferenceOr::Item(s) = schema
+        if let Some(s) = resolve::item(components, schema)
             && matches!(s.schema_kind, SchemaKind::Type(openapiv3::Type::Array(_)))
         {
             out.push(crate::names::method_name(&parameter_data.name));

@@ -33,6 +33,7 @@ mod error;
 mod method;
 mod openapi31;
 mod repair;
+pub mod resolve;
 mod source;
 mod swagger2;
 mod text;

@@ -101,19 +101,7 @@ pub(super) fn properties<'a>(
     (props, required)
 }
 
-/// Follows local `$ref`s (bounded, so a reference cycle ends).
-pub(super) fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        let Some(target) = v.get("$ref").and_then(Value::as_str) else {
-            return v;
-        };
-        match target.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-            Some(next) => v = next,
-            None => return v,
-        }
-    }
-    v
-}
+pub(super) use crate::spec::resolve::resolve;
 
 pub(super) fn ref_of(v: &Value) -> &str {
     v.get("$ref").and_then(Value::as_str).unwrap_or("")
