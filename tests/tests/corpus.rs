@@ -184,7 +184,7 @@ fn diff_works_on_two_versions_of_oxides_spec() {
 /// two specs and on Oxide's.
 #[test]
 fn items_on_every_core_match_the_whole_file() {
-    use xtask::pipeline::{Strategy, generate_with};
+    use xtask::pipeline::{Run, Strategy, generate_with};
     let root = workspace_tests::root();
     let mut specs: Vec<(String, xtask::spec::Spec)> = xtask::catalogue::APIS
         .iter()
@@ -204,17 +204,19 @@ fn items_on_every_core_match_the_whole_file() {
         let by_items = generate_with(
             spec,
             &Settings::DEFAULT,
-            Strategy::Items,
-            &Default::default(),
-            &mut |_, _| {},
+            &Run {
+                strategy: Strategy::Items,
+                ..Run::default()
+            },
         )
         .unwrap();
         let whole = generate_with(
             spec,
             &Settings::DEFAULT,
-            Strategy::WholeFile,
-            &Default::default(),
-            &mut |_, _| {},
+            &Run {
+                strategy: Strategy::WholeFile,
+                ..Run::default()
+            },
         )
         .unwrap();
         assert_eq!(by_items.strategy, Strategy::Items, "{name}: fell back");

@@ -404,13 +404,11 @@ fn generate_with(
             catalogue::Profile::Vendor => Ok(()),
         };
         let code = checked.and_then(|()| {
-            pipeline::generate_with(
-                &spec,
-                &api.settings,
-                pipeline::Strategy::Items,
-                forced,
-                &mut |_, _| {},
-            )
+            let run = pipeline::Run {
+                forced: forced.clone(),
+                ..pipeline::Run::default()
+            };
+            pipeline::generate_with(&spec, &api.settings, &run)
         });
         (lint.join(), code)
     });

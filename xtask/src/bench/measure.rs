@@ -169,7 +169,7 @@ pub fn raw(root: &Path, spec: &Spec, settings: &Settings) -> Result<Sample> {
 }
 
 /// Each phase of `codegen::generate` in one run of it: lint and load timed
-/// here, the pipeline's phases reported by [`pipeline::generate_timed`]
+/// here, the pipeline's phases as [`pipeline::Code::timings`] gives them
 /// (the same function codegen calls), and render+compare as the rest of
 /// a `codegen::generate` plus `files::stale` measured around the same spec.
 fn phases(root: &Path, api: &'static Api) -> Result<Sample> {
@@ -190,9 +190,10 @@ fn phases(root: &Path, api: &'static Api) -> Result<Sample> {
             report.error_lines()
         );
     }
-    let code = pipeline::generate_timed(&spec, &api.settings, &mut |phase, took| {
-        out.push((phase.name().to_string(), millis(took)));
-    })?;
+    let code = pipeline::generate(&spec, &api.settings)?;
+    for (phase, took) in &code.timings {
+        out.push((phase.name().to_string(), millis(*took)));
+    }
     let lines = code.text.lines().count();
     drop(code);
 

@@ -151,4 +151,3 @@ fn response_shape(openapi: &OpenAPI, response: &ReferenceOr<openapiv3::Response>
         ResponseBody::Unresolved(reference) => BodyShape::Schema(format!("unresolved {reference}")),
     }
 }
-

@@ -507,29 +507,6 @@ pub fn finish(plan: &Plan, report: &mut Report) {
     }
 }
 
-/// Every pass over a whole file, on this thread: [`learn`] on every item,
-/// then [`rewrite`], then the wiring items. The pipeline does the same item
-/// by item across threads; this is for a file already in one piece.
-pub fn apply(file: &mut syn::File, openapi: &OpenAPI, normalised: &Normalised) -> Report {
-    let mut report = Report::default();
-    let mut plan = Plan::new(openapi, normalised);
-    let mut learnt = Learnt::default();
-    each_item(&mut file.items, &mut Vec::new(), &mut |item, place| {
-        learnt.merge(learn(item, place, &plan));
-    });
-    plan.learnt(learnt, &mut report);
-    each_item(&mut file.items, &mut Vec::new(), &mut |item, place| {
-        rewrite(item, place, &plan, &mut report);
-    });
-    finish(&plan, &mut report);
-    let wiring = wiring::wiring(&plan);
-    if let Some(builder) = syntax::module_items(&mut file.items, "builder") {
-        builder.insert(0, wiring.builder);
-    }
-    file.items.extend(wiring.top);
-    report
-}
-
 /// Calls `f` on every item of `items` that is not an inline module, with
 /// its place; descends into inline modules.
 pub fn each_item(items: &mut [Item], path: &mut Vec<String>, f: &mut dyn FnMut(&mut Item, Place)) {

@@ -19,8 +19,9 @@
 //! The text is then put back together in the original order around the
 //! modules' own lines. When the stream has a shape the cutting does not
 //! know (tokens left over, a module with inner attributes), or a piece does
-//! not parse, the caller falls back to the whole-file way: the output is the
-//! same, only slower.
+//! not parse, the caller runs this again with [`Strategy::WholeFile`]: the
+//! whole file as one piece on one worker, through the same steps, so the
+//! output is the same, only slower.
 
 use std::collections::BTreeSet;
 use std::sync::mpsc;
@@ -28,6 +29,7 @@ use std::sync::{Barrier, OnceLock};
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
+use super::Strategy;
 use crate::passes::{self, Learnt, Plan, Report};
 
 /// The output, as a tree of modules and item pieces in source order.
@@ -62,32 +64,54 @@ pub struct Processed {
     pub types: usize,
 }
 
-/// Cuts, processes and formats `tokens` on `workers` threads. `None` when
-/// the stream cannot be cut or a piece does not parse: the caller then
-/// processes the whole file in one piece (from tokens it makes again: this
-/// one drops them as soon as they are cut, so that their memory and the
-/// time to free it overlap the workers').
-pub fn process(tokens: TokenStream, plan: &Plan, workers: usize) -> Option<Processed> {
+/// Cuts (or, for [`Strategy::WholeFile`], keeps in one piece), processes
+/// and formats `tokens` on `workers` threads. `None` when the stream cannot
+/// be cut or a piece does not parse: the caller then tries the whole file
+/// (from tokens it makes again: this call drops them as soon as they are
+/// cut, so that their memory and the time to free it overlap the workers').
+pub fn process(
+    tokens: TokenStream,
+    plan: &Plan,
+    strategy: Strategy,
+    workers: usize,
+) -> Option<Processed> {
     let mut jobs = Vec::new();
-    let nodes = split(tokens, &mut Vec::new(), &mut jobs)?;
+    let nodes = match strategy {
+        Strategy::Items => split(tokens, &mut Vec::new(), &mut jobs)?,
+        Strategy::WholeFile => {
+            jobs.push(Job {
+                path: Vec::new(),
+                text: tokens.to_string(),
+            });
+            vec![Node::Piece(0)]
+        }
+    };
     let workers = workers.clamp(1, jobs.len().max(1));
     let shares = shares(&jobs, workers);
 
     let completed: OnceLock<Plan> = OnceLock::new();
+    let builder_item: OnceLock<String> = OnceLock::new();
     let barrier = Barrier::new(workers + 1);
     let (learnt_tx, learnt_rx) = mpsc::channel::<Option<Learnt>>();
     let results = std::thread::scope(|scope| {
         let handles: Vec<_> = shares
             .into_iter()
             .map(|share| {
-                let (jobs, completed, barrier) = (&jobs, &completed, &barrier);
+                let shared = Shared {
+                    jobs: &jobs,
+                    completed: &completed,
+                    builder_item: &builder_item,
+                    barrier: &barrier,
+                };
                 let learnt_tx = learnt_tx.clone();
-                scope.spawn(move || work(jobs, &share, plan, completed, barrier, &learnt_tx))
+                scope.spawn(move || work(&shared, &share, plan, &learnt_tx))
             })
             .collect();
         // Meanwhile, this thread makes the wiring's own items (new code,
-        // formatted here).
+        // formatted here; the builder module's `use`, when that module is
+        // inside a piece, goes to that piece's worker as text).
         let wiring = passes::wiring::wiring(plan);
+        let _ = builder_item.set(quote::ToTokens::to_token_stream(&wiring.builder).to_string());
         let mut crates = BTreeSet::new();
         let mut tail = String::new();
         for item in &wiring.top {
@@ -153,16 +177,29 @@ struct Output {
     crates: BTreeSet<&'static str>,
 }
 
+/// What every worker reads: the pieces, and what the main thread fills in
+/// while they learn (the completed plan, the builder module's `use`).
+struct Shared<'a> {
+    jobs: &'a [Job],
+    completed: &'a OnceLock<Plan>,
+    builder_item: &'a OnceLock<String>,
+    barrier: &'a Barrier,
+}
+
 /// One worker: parse and learn its pieces, wait for everyone's learning,
 /// rewrite and format them.
 fn work(
-    jobs: &[Job],
+    shared: &Shared<'_>,
     share: &[usize],
     plan: &Plan,
-    completed: &OnceLock<Plan>,
-    barrier: &Barrier,
     learnt_tx: &mpsc::Sender<Option<Learnt>>,
 ) -> Option<Output> {
+    let Shared {
+        jobs,
+        completed,
+        builder_item,
+        barrier,
+    } = shared;
     let mut parsed = Vec::with_capacity(share.len());
     let mut learnt = Learnt::default();
     let mut ok = true;
@@ -199,6 +236,11 @@ fn work(
         passes::each_item(&mut file.items, &mut path.clone(), &mut |item, place| {
             passes::rewrite(item, place, plan, &mut report);
         });
+        if path.is_empty()
+            && let Some(builder) = passes::syntax::module_items(&mut file.items, "builder")
+        {
+            builder.insert(0, syn::parse_str(builder_item.get()?).ok()?);
+        }
         for item in &file.items {
             render_crates(item, &mut crates);
         }

@@ -3,9 +3,9 @@
 //! format.
 //!
 //! `cargo xtask codegen`, `cargo xtask diff`, `cargo xtask bench`, the
-//! tests' build script and the corpus report all call [`generate`] (the
-//! bench through [`generate_timed`], which is the same function with a
-//! stopwatch), so there is no second copy to keep in step.
+//! tests' build script and the corpus report all call [`generate_with`]
+//! ([`generate`] is it with the defaults), so there is no second copy to
+//! keep in step; every call times its [`Phase`]s.
 
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
@@ -25,7 +25,7 @@ use crate::verify::Forced;
 
 mod items;
 
-/// The steps of [`generate`], in order, for [`generate_timed`].
+/// The steps of [`generate_with`], in order, as [`Code::timings`] gives them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Phase {
     /// Rewriting what progenitor cannot take ([`crate::normalise`]).
@@ -74,6 +74,8 @@ pub struct Code {
     pub normalised: Normalised,
     /// The component schemas of the document progenitor was given.
     pub components: Vec<String>,
+    /// How long each [`Phase`] took, in order.
+    pub timings: Vec<(Phase, Duration)>,
 }
 
 impl Code {
@@ -84,48 +86,45 @@ impl Code {
 }
 
 /// How progenitor's output is parsed, post-processed and formatted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Strategy {
     /// Item by item on every core ([`items`]), falling back to the whole
     /// file when the output has a shape the cutting does not know.
+    #[default]
     Items,
-    /// The whole file in one piece, on this thread: the reference the item
-    /// way must match byte for byte (tests compare them).
+    /// The whole file as one piece, through the same steps on one worker:
+    /// the reference the item way must match byte for byte (tests compare
+    /// them).
     WholeFile,
 }
 
-/// Runs the pipeline on a loaded spec.
+/// How [`generate_with`] runs, beyond the API's settings.
+#[derive(Clone, Debug, Default)]
+pub struct Run {
+    /// How the output is processed.
+    pub strategy: Strategy,
+    /// What `codegen --verify` found rustc refusing: degraded right after
+    /// the normalisation.
+    pub forced: Forced,
+}
+
+/// Runs the pipeline on a loaded spec, the usual way.
 pub fn generate(spec: &Spec, settings: &Settings) -> Result<Code> {
-    generate_timed(spec, settings, &mut |_, _| {})
+    generate_with(spec, settings, &Run::default())
 }
 
-/// [`generate`], telling `time` how long each [`Phase`] took.
-pub fn generate_timed(
-    spec: &Spec,
-    settings: &Settings,
-    time: &mut dyn FnMut(Phase, Duration),
-) -> Result<Code> {
-    generate_with(spec, settings, Strategy::Items, &Forced::default(), time)
-}
-
-/// [`generate_timed`] with a chosen [`Strategy`], degrading what `forced`
-/// names (what `codegen --verify` found rustc refusing) right after the
-/// normalisation.
-pub fn generate_with(
-    spec: &Spec,
-    settings: &Settings,
-    strategy: Strategy,
-    forced: &Forced,
-    time: &mut dyn FnMut(Phase, Duration),
-) -> Result<Code> {
+/// Runs the pipeline on a loaded spec as `run` says.
+pub fn generate_with(spec: &Spec, settings: &Settings, run: &Run) -> Result<Code> {
+    let mut timings = Vec::with_capacity(Phase::ALL.len());
+    let mut time = |phase, started: Instant| timings.push((phase, started.elapsed()));
     let shown = spec.path.display().to_string();
     let operations = spec::operations(&spec.openapi).len();
 
     let started = Instant::now();
     let mut openapi = spec.openapi.clone();
     let mut normalised = normalise::normalise(&mut openapi, &shown);
-    forced.apply(&mut openapi, &mut normalised);
-    time(Phase::Normalise, started.elapsed());
+    run.forced.apply(&mut openapi, &mut normalised);
+    time(Phase::Normalise, started);
 
     let started = Instant::now();
     let tokens = generate_skipping(
@@ -135,20 +134,14 @@ pub fn generate_with(
         &mut normalised.degraded,
     )
     .with_context(|| format!("{shown}: progenitor"))?;
-    time(Phase::Generate, started.elapsed());
+    time(Phase::Generate, started);
 
     let started = Instant::now();
     let plan = passes::Plan::new(&openapi, &normalised);
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let by_items = match strategy {
-        Strategy::Items => items::process(tokens, &plan, workers),
-        Strategy::WholeFile => {
-            drop(tokens);
-            None
-        }
-    };
-    let (processed, strategy) = match by_items {
-        Some(processed) => (processed, Strategy::Items),
+    let processed = match items::process(tokens, &plan, run.strategy, workers) {
+        Some(processed) => Some((processed, run.strategy)),
+        None if run.strategy == Strategy::WholeFile => None,
         None => {
             // The same tokens again (they were dropped once cut); this way
             // is for what the item way does not know, which is rare.
@@ -158,13 +151,14 @@ pub fn generate_with(
                 &mut Vec::new(),
                 &mut Vec::new(),
             )?;
-            let processed = whole_file(tokens, &openapi, &normalised).with_context(|| {
-                format!("{shown}: progenitor produced code that does not parse as Rust")
-            })?;
-            (processed, Strategy::WholeFile)
+            items::process(tokens, &plan, Strategy::WholeFile, 1)
+                .map(|processed| (processed, Strategy::WholeFile))
         }
     };
-    time(Phase::Items, started.elapsed());
+    let (processed, strategy) = processed.with_context(|| {
+        format!("{shown}: progenitor produced code that does not parse as Rust")
+    })?;
+    time(Phase::Items, started);
 
     let skipped = normalised.skipped.clone();
     let components = openapi
@@ -182,37 +176,7 @@ pub fn generate_with(
         skipped,
         passes: processed.report,
         normalised,
-    })
-}
-
-/// The same as [`items::process`], with the file in one piece on this
-/// thread: for a token stream the cutting does not know.
-fn whole_file(
-    tokens: TokenStream,
-    openapi: &OpenAPI,
-    normalised: &Normalised,
-) -> Result<items::Processed> {
-    let mut file: syn::File = syn::parse2(tokens)?;
-    let report = passes::apply(&mut file, openapi, normalised);
-    let mut crates = std::collections::BTreeSet::new();
-    let mut types = 0;
-    for item in &file.items {
-        crate::deps::crates_named(item, &mut crates);
-        if let syn::Item::Mod(m) = item
-            && m.ident == "types"
-            && let Some((_, inner)) = &m.content
-        {
-            types = inner
-                .iter()
-                .filter(|i| matches!(i, syn::Item::Struct(_) | syn::Item::Enum(_)))
-                .count();
-        }
-    }
-    Ok(items::Processed {
-        text: prettyplease::unparse(&file),
-        report,
-        crates,
-        types,
+        timings,
     })
 }
 

@@ -40,7 +40,11 @@ pub fn deref<'a>(doc: &'a Value, value: &'a Value, pointer: &str) -> (&'a Value,
 /// [`deref`] without the pointer.
 pub fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
     for _ in 0..HOPS {
-        match value.get("$ref").and_then(Value::as_str).and_then(|r| target(doc, r)) {
+        match value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| target(doc, r))
+        {
             Some(next) => value = next,
             None => break,
         }
