@@ -11,11 +11,11 @@ use std::time::Instant;
 
 use proptest::prelude::*;
 use xtask::catalogue::APIS;
-use xtask::lint::{self, Report};
+use xtask::lint::{self, LintReport};
 use xtask::spec;
 
 /// What `cargo xtask lint SPEC` prints for it, with the totals line.
-fn rendered(report: &Report) -> String {
+fn rendered(report: &LintReport) -> String {
     format!(
         "{report}{} error(s), {} warning(s)",
         report.errors(),

@@ -105,7 +105,7 @@ impl Finding {
 
 /// Every finding of one spec, in the order of the text.
 #[derive(Clone, Debug, Default)]
-pub struct Report {
+pub struct LintReport {
     /// The spec linted, as given.
     pub file: String,
     /// The profile it was linted with.
@@ -116,7 +116,7 @@ pub struct Report {
     pub findings: Vec<Finding>,
 }
 
-impl Report {
+impl LintReport {
     /// How many findings are errors.
     pub fn errors(&self) -> usize {
         self.count(Severity::Error)
@@ -150,7 +150,7 @@ impl Report {
 }
 
 /// One finding per line, as `cargo xtask lint --all` prints them.
-impl fmt::Display for Report {
+impl fmt::Display for LintReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for finding in &self.findings {
             writeln!(f, "{finding}")?;
@@ -193,12 +193,12 @@ pub fn run(args: &Args) -> ExitCode {
         [] => crate::catalogue::APIS.iter().map(|a| a.spec).collect(),
         named => named.iter().map(String::as_str).collect(),
     };
-    let reports: Vec<Report> = specs
+    let reports: Vec<LintReport> = specs
         .iter()
         .map(|s| lint_file(&root, s, args.profile.unwrap_or_else(|| profile_of(s))))
         .collect();
-    let errors: usize = reports.iter().map(Report::errors).sum();
-    let warnings: usize = reports.iter().map(Report::warnings).sum();
+    let errors: usize = reports.iter().map(LintReport::errors).sum();
+    let warnings: usize = reports.iter().map(LintReport::warnings).sum();
     let mut out = String::new();
     if args.format == "json" {
         let findings: Vec<_> = reports
@@ -235,7 +235,7 @@ pub fn run(args: &Args) -> ExitCode {
 
 /// Lints the spec at `root/rel` with `profile`; a document that cannot be
 /// read is reported as findings saying why.
-pub fn lint_file(root: &Path, rel: &str, profile: Profile) -> Report {
+pub fn lint_file(root: &Path, rel: &str, profile: Profile) -> LintReport {
     load_and_lint(root, rel, profile).0
 }
 
@@ -246,7 +246,7 @@ pub fn lint_file(root: &Path, rel: &str, profile: Profile) -> Report {
 /// A transcribed spec is one self-contained file (`$ref`s into other files
 /// are the `ref-local` error), so only its own text is read; a vendor's
 /// document is read with every file it refers to.
-pub fn load_and_lint(root: &Path, rel: &str, profile: Profile) -> (Report, Option<Spec>) {
+pub fn load_and_lint(root: &Path, rel: &str, profile: Profile) -> (LintReport, Option<Spec>) {
     match load(root, rel, profile) {
         Ok(spec) => (lint_spec(&spec, profile), Some(spec)),
         Err(report) => (report, None),
@@ -255,7 +255,7 @@ pub fn load_and_lint(root: &Path, rel: &str, profile: Profile) -> (Report, Optio
 
 /// Reads the spec at `root/rel` the way `profile` reads it; when it cannot
 /// be read, the report that says why (every reason, at its line).
-pub fn load(root: &Path, rel: &str, profile: Profile) -> Result<Spec, Report> {
+pub fn load(root: &Path, rel: &str, profile: Profile) -> Result<Spec, LintReport> {
     let read = match profile {
         Profile::Vendor => spec::read(root, rel),
         Profile::Transcribed => match std::fs::read(root.join(rel)) {
@@ -275,8 +275,8 @@ pub fn load(root: &Path, rel: &str, profile: Profile) -> Result<Spec, Report> {
 
 /// Lints spec text as a transcribed spec; `path` is only used in findings.
 /// Codegen calls this before generating and refuses to go on if
-/// [`Report::errors`] is not zero.
-pub fn lint_source(path: &Path, bytes: &[u8]) -> Report {
+/// [`LintReport::errors`] is not zero.
+pub fn lint_source(path: &Path, bytes: &[u8]) -> LintReport {
     let shown = path.display().to_string().replace('\\', "/");
     match spec::read_bytes(path, bytes) {
         Ok(spec) => lint_spec(&spec, Profile::Transcribed),
@@ -285,18 +285,18 @@ pub fn lint_source(path: &Path, bytes: &[u8]) -> Report {
 }
 
 /// Lints a spec already read (no second parse) with `profile`.
-pub fn lint_spec(spec: &Spec, profile: Profile) -> Report {
+pub fn lint_spec(spec: &Spec, profile: Profile) -> LintReport {
     run_lint(spec, profile, false)
 }
 
 /// [`lint_spec`] keeping only the errors: what codegen needs to decide.
 /// Warnings are not even located (finding a vendor's line for each of
 /// thousands of warnings is most of the lint's cost).
-pub fn lint_errors(spec: &Spec, profile: Profile) -> Report {
+pub fn lint_errors(spec: &Spec, profile: Profile) -> LintReport {
     run_lint(spec, profile, true)
 }
 
-fn run_lint(spec: &Spec, profile: Profile, errors_only: bool) -> Report {
+fn run_lint(spec: &Spec, profile: Profile, errors_only: bool) -> LintReport {
     let mut lint = Lint {
         spec,
         profile,
@@ -308,7 +308,7 @@ fn run_lint(spec: &Spec, profile: Profile, errors_only: bool) -> Report {
 }
 
 /// The report of a document that cannot be read: one finding per reason.
-fn unreadable(file: &str, profile: Profile, error: &LoadError) -> Report {
+fn unreadable(file: &str, profile: Profile, error: &LoadError) -> LintReport {
     let mut findings: Vec<Finding> = error
         .problems
         .iter()
@@ -338,7 +338,7 @@ fn unreadable(file: &str, profile: Profile, error: &LoadError) -> Report {
         })
         .collect();
     sort(&mut findings);
-    Report {
+    LintReport {
         file: file.to_string(),
         profile: Some(profile),
         format: None,
@@ -412,9 +412,9 @@ impl Lint<'_> {
         self.profile
     }
 
-    fn finish(mut self) -> Report {
+    fn finish(mut self) -> LintReport {
         sort(&mut self.findings);
-        Report {
+        LintReport {
             file: self.spec.path.display().to_string().replace('\\', "/"),
             profile: Some(self.profile),
             format: Some(self.spec.format),

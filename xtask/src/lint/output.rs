@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Finding, Report, Rule, Severity};
+use super::{Finding, LintReport, Rule, Severity};
 
 /// How many errors of one rule are printed before "and N more".
 pub const ERRORS_SHOWN: usize = 10;
@@ -18,7 +18,7 @@ pub const ERRORS_SHOWN: usize = 10;
 /// How many warnings of one rule are printed before "and N more".
 pub const WARNINGS_SHOWN: usize = 3;
 
-impl Report {
+impl LintReport {
     /// The report as `cargo xtask lint` prints it: a line for the spec,
     /// then each rule's findings, errors first.
     pub fn grouped(&self) -> String {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use syn::{Item, parse_quote};
 
-use super::{OperationFacts, Outcome, Pass, Report, syntax};
+use super::{OperationFacts, Outcome, Pass, PassReport, syntax};
 
 /// Marks the methods of `item` (when it is `impl Client`); records the
 /// operations marked (see [`unmarked`] for the others).
@@ -13,7 +13,7 @@ pub fn mark(
     item: &mut Item,
     facts: &BTreeMap<String, OperationFacts>,
     title: &str,
-    report: &mut Report,
+    report: &mut PassReport,
 ) {
     let Item::Impl(imp) = item else { return };
     let is_client =
@@ -44,7 +44,7 @@ pub fn mark(
 
 /// Once every item is done: each deprecated operation without a marked
 /// method is reported.
-pub fn unmarked(facts: &BTreeMap<String, OperationFacts>, report: &mut Report) {
+pub fn unmarked(facts: &BTreeMap<String, OperationFacts>, report: &mut PassReport) {
     for (id, _) in facts.iter().filter(|(_, f)| f.deprecated) {
         if !report
             .operations

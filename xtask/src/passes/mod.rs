@@ -21,7 +21,7 @@
 //!
 //! A pass matches shapes (paths, literals, attributes; see [`syntax`]),
 //! never token text. One that meets a shape it does not know leaves that
-//! code as progenitor made it and says so in the [`Report`]: it never fails
+//! code as progenitor made it and says so in the [`PassReport`]: it never fails
 //! the crate.
 
 pub mod deprecate;
@@ -47,7 +47,7 @@ use crate::normalise::Normalised;
 use crate::spec::{self, Method, resolve};
 use wiring::Documented;
 
-/// The passes that act per operation, for the [`Report`].
+/// The passes that act per operation, for the [`PassReport`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Pass {
     /// [`sends`]: the runtime's error type.
@@ -82,7 +82,7 @@ pub enum Outcome {
 
 /// What the passes did, per operation (by progenitor's name for it).
 #[derive(Clone, Debug, Default)]
-pub struct Report {
+pub struct PassReport {
     /// Every outcome of every per-operation pass.
     pub operations: BTreeMap<String, BTreeMap<Pass, Outcome>>,
     /// Problems that concern no single operation (a union type not found).
@@ -91,7 +91,7 @@ pub struct Report {
     pub features: BTreeMap<String, String>,
 }
 
-impl Report {
+impl PassReport {
     /// Records what `pass` did to operation `id`.
     pub fn record(&mut self, id: &str, pass: Pass, outcome: Outcome) {
         self.operations
@@ -101,7 +101,7 @@ impl Report {
     }
 
     /// Adds what another part of the file's passes did.
-    pub fn merge(&mut self, other: Report) {
+    pub fn merge(&mut self, other: PassReport) {
         for (id, passes) in other.operations {
             self.operations.entry(id).or_default().extend(passes);
         }
@@ -346,7 +346,7 @@ impl Plan {
     /// which variant of typify's union enum holds each status's schema.
     /// typify names variants after their payload types but prunes common
     /// prefixes, so the variant is found by its payload type, not its name.
-    pub fn learnt(&mut self, learnt: Learnt, report: &mut Report) {
+    pub fn learnt(&mut self, learnt: Learnt, report: &mut PassReport) {
         for arm in &self.union_arms {
             let union = learnt
                 .unions
@@ -427,7 +427,7 @@ pub fn learn(item: &mut Item, place: Place, plan: &Plan) -> Learnt {
 
 /// Phase two, for one item: everything that needs what phase one learnt
 /// across the file, and the operations.
-pub fn rewrite(item: &mut Item, place: Place, plan: &Plan, report: &mut Report) {
+pub fn rewrite(item: &mut Item, place: Place, plan: &Plan, report: &mut PassReport) {
     if plan.features.enabled() {
         features::rewrite(item, place, &plan.gates);
     }
@@ -489,7 +489,7 @@ fn allow_dead_default(item: &mut Item) {
 }
 
 /// After every item: the checks that need them all.
-pub fn finish(plan: &Plan, report: &mut Report) {
+pub fn finish(plan: &Plan, report: &mut PassReport) {
     report.features = plan.features.table();
     deprecate::unmarked(&plan.facts, report);
     for id in plan.facts.keys() {

@@ -12,13 +12,13 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Token, parse_quote};
 
-use super::{OperationFacts, Outcome, Pass, Report, syntax};
+use super::{OperationFacts, Outcome, Pass, PassReport, syntax};
 
 /// Rewrites the URL of every operation with list path parameters.
 pub fn rewrite(
     item: &mut syn::Item,
     facts: &BTreeMap<String, OperationFacts>,
-    report: &mut Report,
+    report: &mut PassReport,
 ) {
     let mut pass = Rewrite { facts, report };
     pass.visit_item_mut(item);
@@ -26,7 +26,7 @@ pub fn rewrite(
 
 struct Rewrite<'a> {
     facts: &'a BTreeMap<String, OperationFacts>,
-    report: &'a mut Report,
+    report: &'a mut PassReport,
 }
 
 impl VisitMut for Rewrite<'_> {

@@ -52,11 +52,11 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, ImplItemFn, Stmt, Type, parse_quote};
 
 use super::syntax::{self, StatusPattern};
-use super::{Outcome, Pass, Plan, Report};
+use super::{Outcome, Pass, PassReport, Plan};
 
 /// Rewrites every operation body in `item`, recording one outcome per
 /// operation for [`Pass::Errors`] and [`Pass::ApiVersion`].
-pub fn rewrite(item: &mut syn::Item, plan: &Plan, report: &mut Report) {
+pub fn rewrite(item: &mut syn::Item, plan: &Plan, report: &mut PassReport) {
     let mut pass = Rewrite { plan, report };
     pass.visit_item_mut(item);
     Streams.visit_item_mut(item);
@@ -163,7 +163,7 @@ fn retype_stream(output: &mut syn::ReturnType) {
 
 struct Rewrite<'a> {
     plan: &'a Plan,
-    report: &'a mut Report,
+    report: &'a mut PassReport,
 }
 
 impl VisitMut for Rewrite<'_> {

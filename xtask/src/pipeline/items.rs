@@ -30,7 +30,7 @@ use std::sync::{Barrier, OnceLock};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 use super::Strategy;
-use crate::passes::{self, Learnt, Plan, Report};
+use crate::passes::{self, Learnt, PassReport, Plan};
 
 /// The output, as a tree of modules and item pieces in source order.
 #[derive(Debug)]
@@ -57,7 +57,7 @@ pub struct Processed {
     /// The formatted code.
     pub text: String,
     /// What the passes did.
-    pub report: Report,
+    pub report: PassReport,
     /// The crates the code names.
     pub crates: BTreeSet<&'static str>,
     /// Structs and enums in `types`.
@@ -131,7 +131,7 @@ pub fn process(
                 _ => parsed = false,
             }
         }
-        let mut report = Report::default();
+        let mut report = PassReport::default();
         let mut full = plan.clone();
         full.learnt(learnt, &mut report);
         let types = full.learnt.types;
@@ -173,7 +173,7 @@ pub fn process(
 /// What one worker gives back.
 struct Output {
     texts: Vec<(usize, String)>,
-    report: Report,
+    report: PassReport,
     crates: BTreeSet<&'static str>,
 }
 
@@ -228,7 +228,7 @@ fn work(
     if !ok {
         return None;
     }
-    let mut report = Report::default();
+    let mut report = PassReport::default();
     let mut crates = BTreeSet::new();
     let mut texts = Vec::with_capacity(parsed.len());
     for (index, mut file) in parsed {

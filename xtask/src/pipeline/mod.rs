@@ -69,7 +69,7 @@ pub struct Code {
     /// Operations left out, each with the reason (also in the crate docs).
     pub skipped: Vec<Skipped>,
     /// What the post-processing passes did, and what they left alone.
-    pub passes: passes::Report,
+    pub passes: passes::PassReport,
     /// The normalisation's record (union arms, wire media types).
     pub normalised: Normalised,
     /// The component schemas of the document progenitor was given.
