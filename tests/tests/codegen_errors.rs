@@ -163,7 +163,7 @@ fn generation_is_deterministic() {
     let first = codegen::generate_all(&root, APIS).unwrap();
     let second = codegen::generate_all(&root, APIS).unwrap();
     for (a, b) in first.iter().zip(&second) {
-        assert_eq!(a.files, b.files, "{} differs between two runs", a.api.name);
+        assert_eq!(a.files, b.files, "{} differs between two runs", a.name);
     }
 }
 

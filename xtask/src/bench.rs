@@ -116,7 +116,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 }
 
 fn reinvoke_in_release(args: &Args) -> Result<ExitCode> {
-    let mut cmd = Command::new(crate::catalogue::cargo());
+    let mut cmd = Command::new(crate::workspace::cargo());
     cmd.current_dir(codegen::workspace_root()).args([
         "run",
         "--release",
@@ -236,8 +236,8 @@ fn header(args: &Args, iterations: usize) -> String {
 /// The real specs measured: the catalogue's, and Oxide's published spec
 /// (the corpus document raw progenitor can generate) when `../shared` is
 /// there, generated into `target/bench/oxide` with the vendor profile.
-fn real_subjects(root: &Path) -> Vec<&'static Api> {
-    let mut subjects: Vec<&'static Api> = catalogue::APIS.iter().collect();
+fn real_subjects(root: &Path) -> Vec<&'static Api<'static>> {
+    let mut subjects: Vec<&'static Api<'static>> = catalogue::APIS.iter().collect();
     let oxide = crate::corpus::directory(root).join("oxide.json");
     if oxide.is_file() {
         subjects.push(Box::leak(Box::new(Api {
@@ -360,7 +360,7 @@ fn phase_medians(runs: &[Vec<(String, f64)>]) -> Vec<f64> {
 /// (when `../shared` is there) Oxide's.
 fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String> {
     let release = std::env::current_exe().context("cannot find the xtask binary")?;
-    let status = Command::new(crate::catalogue::cargo())
+    let status = Command::new(crate::workspace::cargo())
         .current_dir(root)
         .args(["build", "--quiet", "-p", "xtask"])
         .status()
@@ -421,7 +421,7 @@ fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String>
         "| command | as users run it (debug, via cargo) ms | release binary ms | ratio |"
     );
     let _ = writeln!(out, "|---|---:|---:|---:|");
-    let cargo_program = PathBuf::from(crate::catalogue::cargo());
+    let cargo_program = PathBuf::from(crate::workspace::cargo());
     for (label, args) in &runs {
         let debug = timed(&cargo_program, &["xtask"], args)?;
         let fast = timed(&release, &[], args)?;
@@ -437,7 +437,7 @@ fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String>
         let target = root.join("target/bench/xtask-cold");
         let _ = std::fs::remove_dir_all(&target);
         let started = std::time::Instant::now();
-        let status = Command::new(crate::catalogue::cargo())
+        let status = Command::new(crate::workspace::cargo())
             .current_dir(root)
             .env("CARGO_TARGET_DIR", &target)
             .args(["build", "--quiet", "-p", "xtask"])
@@ -460,8 +460,8 @@ fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String>
 // 2. Scale: synthetic specs.
 
 /// The catalogue entry of a synthetic spec under a bench directory. Leaked:
-/// the codegen API takes `&'static Api`, and a bench process makes a handful.
-pub fn synthetic_api(ops: usize, interface: Interface) -> &'static Api {
+/// the codegen API takes `&'static Api<'static>`, and a bench process makes a handful.
+pub fn synthetic_api(ops: usize, interface: Interface) -> &'static Api<'static> {
     synthetic_api_with(ops, interface, &["PartialEq"], "")
 }
 
@@ -472,7 +472,7 @@ pub fn synthetic_api_with(
     interface: Interface,
     extra_derives: &'static [&'static str],
     suffix: &str,
-) -> &'static Api {
+) -> &'static Api<'static> {
     let style = match interface {
         Interface::Builder => "builder",
         Interface::Positional => "positional",

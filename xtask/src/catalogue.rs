@@ -49,22 +49,24 @@ pub enum Profile {
     Vendor,
 }
 
-/// One API: where its spec is and where its generated crate goes.
+/// One API: where its spec is and where its generated crate goes. The
+/// catalogue's entries are `Api<'static>`; `codegen --spec` makes one up
+/// for a file, borrowing the names it computes.
 #[derive(Clone, Copy, Debug)]
-pub struct Api {
+pub struct Api<'a> {
     /// Short name, used in messages and on the command line.
-    pub name: &'static str,
+    pub name: &'a str,
     /// The OpenAPI document, relative to the workspace root.
-    pub spec: &'static str,
+    pub spec: &'a str,
     /// Directory of the generated crate, relative to the workspace root.
-    pub crate_dir: &'static str,
+    pub crate_dir: &'a str,
     /// Cargo package name of the generated crate.
-    pub package: &'static str,
+    pub package: &'a str,
     /// Version of the generated crate (not of the API).
-    pub version: &'static str,
+    pub version: &'a str,
     /// Body of the crate-level doc example. It is compiled (not run) by
     /// `cargo test`, so it stays true as the spec changes.
-    pub doc_example: &'static str,
+    pub doc_example: &'a str,
     /// How to generate it.
     pub settings: Settings,
     /// How strictly to lint its spec.
@@ -72,7 +74,7 @@ pub struct Api {
 }
 
 /// Every API of the workspace, in the order they are generated and reported.
-pub const APIS: &[Api] = &[
+pub const APIS: &[Api<'static>] = &[
     Api {
         name: "astronomer-platform",
         spec: "openapi/astronomer-platform.v1beta1.yaml",
@@ -144,22 +146,8 @@ println!("renamed {} to {}", organization.id, organization.name);
 ];
 
 /// Looks an API up by name, for subcommands that take a name.
-pub fn find(name: &str) -> Option<&'static Api> {
+pub fn find(name: &str) -> Option<&'static Api<'static>> {
     APIS.iter().find(|api| api.name == name)
-}
-
-/// The workspace root: the parent of the `xtask` crate.
-pub fn workspace_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(std::path::Path::to_path_buf)
-        .unwrap_or_else(|| std::path::PathBuf::from("."))
-}
-
-/// The cargo that runs us, so that what xtask builds (the bench's and the
-/// corpus's scratch crates) uses the same toolchain.
-pub fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
 }
 
 /// progenitor's settings for ours: the one translation, used by the

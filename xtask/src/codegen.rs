@@ -50,8 +50,8 @@ const VERIFY_ROUNDS: usize = 4;
 /// The in-memory result of generating one API.
 #[derive(Clone, Debug)]
 pub struct Generated {
-    /// The catalogue entry.
-    pub api: &'static Api,
+    /// The API's name ([`Api::name`]).
+    pub name: String,
     /// `Cargo.toml` and `src/lib.rs` of the crate.
     pub files: Vec<GeneratedFile>,
     /// Operations in the spec.
@@ -75,7 +75,7 @@ pub struct Generated {
     pub elapsed: Duration,
 }
 
-pub use crate::catalogue::workspace_root;
+pub use crate::workspace::root as workspace_root;
 
 /// Whether [`run`] writes `generated/` or only compares it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -227,7 +227,7 @@ fn print_summary(g: &Generated, written: &[(String, WriteStatus)], mode: Mode) {
     };
     println!(
         "{:<22} {:>3} of {:>3} operation(s) {:>4} types {:>8} bytes  {status}  ({} ms)",
-        g.api.name,
+        g.name,
         g.operations - g.skipped.len(),
         g.operations,
         g.types,
@@ -264,7 +264,7 @@ fn print_summary(g: &Generated, written: &[(String, WriteStatus)], mode: Mode) {
 /// `cargo xtask codegen [--check]` without the printing: generate every API
 /// in memory, then write (or compare) the files. If any API fails, nothing
 /// is written.
-pub fn run(root: &Path, apis: &'static [Api], mode: Mode) -> Result<Outcome> {
+pub fn run(root: &Path, apis: &[Api<'_>], mode: Mode) -> Result<Outcome> {
     let generated = generate_all(root, apis)?;
     let (written, stale) = match mode {
         Mode::Write => (
@@ -299,7 +299,7 @@ pub fn all_files(generated: &[Generated]) -> Vec<GeneratedFile> {
 
 /// Generates every API in memory. Reports every failing spec, not only the
 /// first, and returns nothing unless all succeeded.
-pub fn generate_all(root: &Path, apis: &'static [Api]) -> Result<Vec<Generated>> {
+pub fn generate_all(root: &Path, apis: &[Api<'_>]) -> Result<Vec<Generated>> {
     let mut done = Vec::new();
     let mut failures = Vec::new();
     for api in apis {
@@ -316,7 +316,7 @@ pub fn generate_all(root: &Path, apis: &'static [Api]) -> Result<Vec<Generated>>
 }
 
 /// Generates one API of the catalogue in memory.
-pub fn generate(root: &Path, api: &'static Api) -> Result<Generated> {
+pub fn generate(root: &Path, api: &Api<'_>) -> Result<Generated> {
     generate_with(
         root,
         api,
@@ -330,7 +330,6 @@ pub fn generate(root: &Path, api: &'static Api) -> Result<Generated> {
 /// vendor profile, rendered as a crate that stands alone at `out`.
 pub fn one_off(spec: &Path, out: &Path, forced: &Forced) -> Result<Generated> {
     let root = workspace_root();
-    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let stem = out
         .file_name()
         .or_else(|| spec.file_stem())
@@ -354,22 +353,24 @@ pub fn one_off(spec: &Path, out: &Path, forced: &Forced) -> Result<Generated> {
         format!("api-{package}")
     };
     let ident = package.replace('-', "_");
-    let api: &'static Api = Box::leak(Box::new(Api {
-        name: leak(package.clone()),
-        spec: leak(spec.display().to_string()),
+    let spec = spec.display().to_string();
+    let doc_example = format!(
+        "let client = {ident}::Client::new(\"https://example.invalid\", cloud_orgs_runtime::Runtime::default());\nlet _ = client;"
+    );
+    let api = Api {
+        name: &package,
+        spec: &spec,
         crate_dir: "",
-        package: leak(package),
+        package: &package,
         version: "0.1.0",
-        doc_example: leak(format!(
-            "let client = {ident}::Client::new(\"https://example.invalid\", cloud_orgs_runtime::Runtime::default());\nlet _ = client;"
-        )),
+        doc_example: &doc_example,
         settings: catalogue::Settings::DEFAULT,
         profile: catalogue::Profile::Vendor,
-    }));
+    };
     let runtime = root.join("runtime");
     generate_with(
         Path::new(""),
-        api,
+        &api,
         render::Dependencies::Standalone { runtime: &runtime },
         "",
         forced,
@@ -380,7 +381,7 @@ pub fn one_off(spec: &Path, out: &Path, forced: &Forced) -> Result<Generated> {
 /// entries and one-off specs; `crate_dir` prefixes the files' paths.
 fn generate_with(
     root: &Path,
-    api: &'static Api,
+    api: &Api<'_>,
     deps: render::Dependencies<'_>,
     crate_dir: &str,
     forced: &Forced,
@@ -428,7 +429,7 @@ fn generate_with(
         dir => format!("{dir}/{name}"),
     };
     Ok(Generated {
-        api,
+        name: api.name.to_string(),
         files: vec![
             GeneratedFile {
                 path: file("Cargo.toml"),
@@ -457,7 +458,7 @@ fn generate_with(
 }
 
 /// The catalogue entries named on the command line (all when none are).
-fn select(names: &[String]) -> Result<&'static [Api]> {
+fn select(names: &[String]) -> Result<&'static [Api<'static>]> {
     let known = || {
         catalogue::APIS
             .iter()

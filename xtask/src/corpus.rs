@@ -437,13 +437,13 @@ fn cargo_check(crate_dir: &Path, target: &Path, subsets: bool) -> Result<Build> 
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let _ = Command::new(crate::catalogue::cargo())
+    let _ = Command::new(crate::workspace::cargo())
         .args(["clean", "--quiet", "-p", &package, "--manifest-path"])
         .arg(&manifest)
         .env("CARGO_TARGET_DIR", target)
         .status();
     let rss = crate_dir.with_extension("check.maxrss");
-    let mut cmd = timed(Path::new(&crate::catalogue::cargo()), &rss);
+    let mut cmd = timed(Path::new(&crate::workspace::cargo()), &rss);
     cmd.arg("check")
         .arg("--manifest-path")
         .arg(crate_dir.join("Cargo.toml"))
@@ -498,7 +498,7 @@ fn check_subsets(manifest: &Path, target: &Path, build: &mut Build) -> Result<Op
     }
     let mut subsets = Subsets::default();
     for feature in std::iter::once(None).chain(features.iter().map(Some)) {
-        let mut cmd = Command::new(crate::catalogue::cargo());
+        let mut cmd = Command::new(crate::workspace::cargo());
         cmd.args(["check", "--no-default-features", "--manifest-path"])
             .arg(manifest)
             .env("CARGO_TARGET_DIR", target)

@@ -95,7 +95,7 @@ fn stage(path: &Path, contents: &[u8]) -> Result<PathBuf> {
 /// Crate directories under `generated/` that no catalogue entry produces
 /// (an API removed from the catalogue, a stray copy). Reported, never
 /// deleted: they may hold someone's work.
-pub fn strays(root: &Path, apis: &[Api]) -> Vec<String> {
+pub fn strays(root: &Path, apis: &[Api<'_>]) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(root.join("generated")) else {
         return Vec::new();
     };

@@ -28,3 +28,4 @@ pub mod render;
 pub mod spec;
 pub mod surface;
 pub mod verify;
+pub mod workspace;

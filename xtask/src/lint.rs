@@ -188,7 +188,7 @@ pub fn profile_of(rel: &str) -> Profile {
 
 /// `cargo xtask lint`: lint, print, pick the exit status (1 on any error).
 pub fn run(args: &Args) -> ExitCode {
-    let root = crate::catalogue::workspace_root();
+    let root = crate::workspace::root();
     let specs: Vec<&str> = match args.specs.as_slice() {
         [] => crate::catalogue::APIS.iter().map(|a| a.spec).collect(),
         named => named.iter().map(String::as_str).collect(),

@@ -22,7 +22,7 @@ const ALLOWS: &str = "#![allow(clippy::unwrap_used)]\n#![cfg_attr(rustfmt, rustf
 
 /// `src/lib.rs`: what the crate is, every operation with its method and
 /// documentation link, what was left out and why, the example, the code.
-pub fn lib(api: &Api, spec: &Spec, code: &Code) -> String {
+pub fn lib(api: &Api<'_>, spec: &Spec, code: &Code) -> String {
     let info = &spec.openapi.info;
     let mut doc = String::new();
     let _ = writeln!(
@@ -180,7 +180,7 @@ pub enum Dependencies<'a> {
 
 /// `Cargo.toml`: the generator knows which crates its code uses (from the
 /// paths in the syntax tree), so it writes the dependency list.
-pub fn manifest(api: &Api, spec: &Spec, code: &Code, deps: Dependencies<'_>) -> String {
+pub fn manifest(api: &Api<'_>, spec: &Spec, code: &Code, deps: Dependencies<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

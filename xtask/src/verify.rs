@@ -86,7 +86,7 @@ pub struct CompilerError {
 /// `cargo check` of the crate at `dir`: its errors in `src/lib.rs`, and
 /// the number of errors elsewhere (none is expected: the manifest is ours).
 pub fn check(dir: &Path) -> Result<(Vec<CompilerError>, usize)> {
-    let output = Command::new(crate::catalogue::cargo())
+    let output = Command::new(crate::workspace::cargo())
         .args([
             "check",
             "--quiet",

@@ -80,7 +80,7 @@ pub fn section(root: &Path, work: &Path, options: &Options) -> Result<String> {
         comparison.ablations = ablations(&ws, "oxide")?;
     }
     let mut subjects = Vec::new();
-    let mut apis: Vec<&'static Api> = Vec::new();
+    let mut apis: Vec<&'static Api<'static>> = Vec::new();
     if !options.compare_only {
         styles(root, &ws, &mut subjects, &mut apis)?;
     }
@@ -133,7 +133,7 @@ fn styles(
     root: &Path,
     ws: &Path,
     subjects: &mut Vec<Subject>,
-    apis: &mut Vec<&'static Api>,
+    apis: &mut Vec<&'static Api<'static>>,
 ) -> Result<()> {
     for api in catalogue::APIS {
         for file in ["Cargo.toml", "src/lib.rs"] {
@@ -266,10 +266,10 @@ fn cargo(
             let mut c = Command::new("/usr/bin/time");
             c.args(["-f", "%M %U %S", "-o"])
                 .arg(file)
-                .arg(crate::catalogue::cargo());
+                .arg(crate::workspace::cargo());
             c
         }
-        _ => Command::new(crate::catalogue::cargo()),
+        _ => Command::new(crate::workspace::cargo()),
     };
     cmd.current_dir(ws)
         .env("CARGO_TARGET_DIR", target)
@@ -349,7 +349,7 @@ fn cold(
 /// Removes the package's artifacts and its incremental cache, keeping the
 /// dependencies: the next build is a cold build of this crate alone.
 fn clean(ws: &Path, target: &Path, package: &str) -> Result<()> {
-    let status = Command::new(crate::catalogue::cargo())
+    let status = Command::new(crate::workspace::cargo())
         .current_dir(ws)
         .env("CARGO_TARGET_DIR", target)
         .args(["clean", "--quiet", "-p", package])

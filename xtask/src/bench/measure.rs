@@ -70,7 +70,7 @@ pub const PHASES: &[&str] = &[
 ];
 
 /// Runs `kind` once for `api`, whose spec and crate live under `root`.
-pub fn measure(kind: Kind, root: &Path, api: &'static Api) -> Result<Sample> {
+pub fn measure(kind: Kind, root: &Path, api: &'static Api<'static>) -> Result<Sample> {
     let mut sample = match kind {
         Kind::Codegen | Kind::Check => end_to_end(kind, root, api)?,
         Kind::Raw => {
@@ -83,12 +83,12 @@ pub fn measure(kind: Kind, root: &Path, api: &'static Api) -> Result<Sample> {
     Ok(sample)
 }
 
-fn end_to_end(kind: Kind, root: &Path, api: &'static Api) -> Result<Sample> {
+fn end_to_end(kind: Kind, root: &Path, api: &'static Api<'static>) -> Result<Sample> {
     let mode = match kind {
         Kind::Check => codegen::Mode::Check,
         _ => codegen::Mode::Write,
     };
-    let apis: &'static [Api] = std::slice::from_ref(api);
+    let apis: &'static [Api<'static>] = std::slice::from_ref(api);
     let started = Instant::now();
     let outcome = codegen::run(root, apis, mode)?;
     let ms = millis(started.elapsed());
@@ -111,7 +111,7 @@ fn lib_lines(generated: &[codegen::Generated]) -> usize {
 /// The spec as progenitor sees it inside the pipeline: parsed and
 /// normalised. Raw progenitor gets exactly this, so the comparison is about
 /// the work around progenitor, not about a different input.
-fn normalised(root: &Path, api: &Api) -> Result<Spec> {
+fn normalised(root: &Path, api: &Api<'_>) -> Result<Spec> {
     let mut spec = crate::spec::load(root, api.spec)?;
     crate::normalise::normalise(&mut spec.openapi, api.spec);
     Ok(spec)
@@ -172,7 +172,7 @@ pub fn raw(root: &Path, spec: &Spec, settings: &Settings) -> Result<Sample> {
 /// here, the pipeline's phases as [`pipeline::Code::timings`] gives them
 /// (the same function codegen calls), and render+compare as the rest of
 /// a `codegen::generate` plus `files::stale` measured around the same spec.
-fn phases(root: &Path, api: &'static Api) -> Result<Sample> {
+fn phases(root: &Path, api: &'static Api<'static>) -> Result<Sample> {
     let mut out: Vec<(String, f64)> = Vec::new();
     let t = Instant::now();
     let spec = crate::lint::load(root, api.spec, api.profile)
