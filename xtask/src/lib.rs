@@ -18,7 +18,6 @@ pub mod deps;
 pub mod diff;
 pub mod files;
 pub mod lint;
-pub mod locate;
 pub mod names;
 pub mod namespace;
 pub mod normalise;

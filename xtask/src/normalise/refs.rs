@@ -219,7 +219,7 @@ fn pointer_segments(reference: &str) -> Option<Vec<String>> {
         pointer
             .split('/')
             .map(|s| {
-                crate::locate::percent_decode(s)
+                crate::spec::locate::percent_decode(s)
                     .replace("~1", "/")
                     .replace("~0", "~")
             })

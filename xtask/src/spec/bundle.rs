@@ -451,7 +451,7 @@ fn place_of(here: &str, target: &str) -> Result<Option<Place>, Unfollowable> {
             ),
         });
     }
-    let file_part = crate::locate::percent_decode(file_part);
+    let file_part = crate::spec::locate::percent_decode(file_part);
     let joined = match here.rsplit_once('/') {
         _ if file_part.starts_with('/') => file_part,
         Some((dir, _)) => format!("{dir}/{file_part}"),
@@ -463,7 +463,7 @@ fn place_of(here: &str, target: &str) -> Result<Option<Place>, Unfollowable> {
 /// The JSON pointer of a reference's fragment (`""` for a whole file).
 fn fragment(target: &str) -> String {
     let pointer = target.split_once('#').map_or("", |(_, f)| f);
-    crate::locate::percent_decode(pointer)
+    crate::spec::locate::percent_decode(pointer)
 }
 
 /// `a/./b/../c` -> `a/c`; leading `..` stay.

@@ -30,6 +30,7 @@
 mod bundle;
 mod degrade;
 mod error;
+pub mod locate;
 mod method;
 mod openapi31;
 mod repair;
@@ -39,7 +40,7 @@ mod swagger2;
 mod text;
 pub mod walk;
 
-pub use crate::locate::escape_pointer;
+pub use locate::escape_pointer;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};

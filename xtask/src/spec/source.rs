@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::locate::{Position, Positions};
+use crate::spec::locate::{Position, Positions};
 
 /// One file of a document, as the vendor wrote it.
 #[derive(Debug)]
