@@ -37,6 +37,19 @@ pub fn typify_field_name(name: &str) -> String {
     sanitize_as(name, Case::Snake, Prefix::X)
 }
 
+/// `base` when `free` says it is, else the first free one of `{base}{sep}2`,
+/// `{base}{sep}3`, ...: the one way a name taken by another thing (a file's
+/// component, an operationId, a feature, a constant) gets a new one.
+pub fn unique(base: &str, sep: &str, mut free: impl FnMut(&str) -> bool) -> String {
+    let mut candidate = base.to_string();
+    let mut n = 2u64;
+    while !free(&candidate) {
+        candidate = format!("{base}{sep}{n}");
+        n += 1;
+    }
+    candidate
+}
+
 #[derive(Clone, Copy)]
 enum Case {
     Snake,

@@ -41,10 +41,9 @@ pub(super) fn distinct(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
         if taken.insert(typify_type_name(key)) {
             continue;
         }
-        let fresh = (2..)
-            .map(|n| format!("{key}{n}"))
-            .find(|k| !components.schemas.contains_key(k) && !taken.contains(&typify_type_name(k)))
-            .unwrap_or_else(|| format!("{key}_renamed"));
+        let fresh = crate::names::unique(key, "", |k| {
+            !components.schemas.contains_key(k) && !taken.contains(&typify_type_name(k))
+        });
         taken.insert(typify_type_name(&fresh));
         renames.insert(key.clone(), fresh);
     }

@@ -37,12 +37,9 @@ pub(super) fn fix(
                 .clone()
                 .filter(|id| !id.trim().is_empty())
                 .unwrap_or_else(|| method_name(&format!("{method}-{path}")));
-            let mut id = base.clone();
-            let mut n = 2;
-            while ids.contains(&id) || methods.contains(&method_name(&id)) {
-                id = format!("{base}_{n}");
-                n += 1;
-            }
+            let id = crate::names::unique(&base, "_", |id| {
+                !ids.contains(id) && !methods.contains(&method_name(id))
+            });
             ids.insert(id.clone());
             methods.insert(method_name(&id));
             if original.as_deref() != Some(id.as_str()) {

@@ -266,13 +266,7 @@ fn fresh_name(openapi: &OpenAPI, reference: &str) -> String {
     }
     let base = crate::names::type_name(&parts.join("-"));
     let taken = super::taken_names(openapi.components.as_ref());
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while taken.contains(&candidate) {
-        candidate = format!("{base}{n}");
-        n += 1;
-    }
-    candidate
+    crate::names::unique(&base, "", |c| !taken.contains(c))
 }
 
 fn any_schema(reference: &str) -> Schema {

@@ -502,12 +502,9 @@ fn code_name(code: &StatusCode) -> String {
 /// `base`, or `base2`, `base3`... whichever is not a component name yet
 /// (also after Rust naming); reserves it.
 pub(super) fn fresh(taken: &mut std::collections::BTreeSet<String>, base: &str) -> String {
-    let mut candidate = base.to_string();
-    let mut n = 2;
-    while taken.contains(&candidate) || taken.contains(&crate::names::type_name(&candidate)) {
-        candidate = format!("{base}{n}");
-        n += 1;
-    }
+    let candidate = crate::names::unique(base, "", |c| {
+        !taken.contains(c) && !taken.contains(&crate::names::type_name(c))
+    });
     taken.insert(candidate.clone());
     taken.insert(crate::names::type_name(&candidate));
     candidate

@@ -56,12 +56,8 @@ pub fn feature_names<'a>(tags: impl IntoIterator<Item = &'a str>) -> BTreeMap<St
         if base.is_empty() || base == "default" {
             base = format!("tag-{base}").trim_end_matches('-').to_string();
         }
-        let mut name = base.clone();
-        let mut n = 2;
-        while !taken.insert(name.clone()) {
-            name = format!("{base}-{n}");
-            n += 1;
-        }
+        let name = crate::names::unique(&base, "-", |n| !taken.contains(n));
+        taken.insert(name.clone());
         out.insert(tag.to_string(), name);
     }
     out

@@ -692,12 +692,8 @@ pub fn constant_names<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<String
         } else {
             base
         };
-        let mut name = base.clone();
-        let mut n = 2;
-        while !taken.insert(name.clone()) {
-            name = format!("{base}_{n}");
-            n += 1;
-        }
+        let name = crate::names::unique(&base, "_", |n| !taken.contains(n));
+        taken.insert(name.clone());
         out.insert(id.to_string(), name);
     }
     out

@@ -419,12 +419,7 @@ impl Bundler<'_> {
         let name = candidates
             .into_iter()
             .find(|c| !taken.contains(c))
-            .unwrap_or_else(|| {
-                (2..)
-                    .map(|n| format!("{base}_{n}"))
-                    .find(|c| !taken.contains(c))
-                    .unwrap_or_default()
-            });
+            .unwrap_or_else(|| crate::names::unique(&base, "_", |c| !taken.contains(c)));
         taken.insert(name.clone());
         name
     }
