@@ -15,7 +15,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("cargo::rerun-if-changed={spec}");
         let bytes = std::fs::read(spec)?;
         let rel = format!("tests/{spec}");
-        let spec = xtask::spec::parse(Path::new(&rel), &bytes)?;
+        let spec = xtask::spec::load(
+            xtask::spec::Source::Text(Path::new(&rel), &bytes),
+            xtask::spec::Policy::Checked,
+        )?;
         let settings = xtask::catalogue::Settings::DEFAULT;
         let code = xtask::pipeline::generate(&spec, &settings)?;
         std::fs::write(Path::new(&out).join(module), code.text)?;

@@ -15,8 +15,12 @@ fn codegen_error(name: &str) -> String {
     let rel = format!("tests/fixtures/bad-specs/{name}");
     let bytes = std::fs::read(workspace_tests::fixture(&format!("bad-specs/{name}"))).unwrap();
     let settings = Settings::DEFAULT;
-    let result = spec::parse(Path::new(&rel), &bytes)
-        .and_then(|spec| xtask::pipeline::generate(&spec, &settings).map(|_| ()));
+    let result = spec::load(
+        spec::Source::Text(Path::new(&rel), &bytes),
+        spec::Policy::Checked,
+    )
+    .map_err(anyhow::Error::from)
+    .and_then(|spec| xtask::pipeline::generate(&spec, &settings).map(|_| ()));
     match result {
         Ok(()) => panic!("{name} generated without an error"),
         Err(e) => format!("{e:#}"),
@@ -51,7 +55,11 @@ fn normalised_shapes_generate() {
     ] {
         let rel = format!("tests/fixtures/bad-specs/{name}");
         let bytes = std::fs::read(workspace_tests::fixture(&format!("bad-specs/{name}"))).unwrap();
-        let spec = spec::parse(Path::new(&rel), &bytes).unwrap();
+        let spec = spec::load(
+            spec::Source::Text(Path::new(&rel), &bytes),
+            spec::Policy::Checked,
+        )
+        .unwrap();
         let code = xtask::pipeline::generate(&spec, &Settings::DEFAULT)
             .unwrap_or_else(|e| panic!("{name}: {e:#}"));
         assert!(code.skipped.is_empty(), "{name}: {:?}", code.skipped);
@@ -197,7 +205,7 @@ fn every_corpus_spec_with_lint_errors_stops_codegen_and_writes_nothing() {
     for name in names {
         let bytes = std::fs::read(dir.join(&name)).unwrap();
         std::fs::write(root.join(APIS[1].spec), &bytes).unwrap();
-        let report = xtask::lint::lint_file(root, APIS[1].spec, APIS[1].profile);
+        let report = xtask::lint::lint(spec::Source::Disk(root, APIS[1].spec), APIS[1].profile).0;
         if report.errors() == 0 {
             continue; // warnings only: codegen may go ahead
         }

@@ -18,16 +18,23 @@ const DIR: &str = "tests/fixtures/convert";
 fn expected(dir: &str) -> Value {
     let rel = format!("{DIR}/{dir}/expected.yaml");
     let bytes = std::fs::read(workspace_tests::root().join(&rel)).unwrap();
-    spec::read_bytes(Path::new(&rel), &bytes)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .value
+    spec::load(
+        spec::Source::Text(Path::new(&rel), &bytes),
+        spec::Policy::Read,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .value
 }
 
 /// Loads `dir/input` as `cargo xtask codegen` would, and compares it with
 /// the expected document.
 fn converts(dir: &str, input: &str, format: SourceFormat) {
     let rel = format!("{DIR}/{dir}/{input}");
-    let spec = spec::load(&workspace_tests::root(), &rel).unwrap_or_else(|e| panic!("{e:#}"));
+    let spec = spec::load(
+        spec::Source::Disk(&workspace_tests::root(), &rel),
+        spec::Policy::Checked,
+    )
+    .unwrap_or_else(|e| panic!("{e:#}"));
     assert_eq!(spec.format, format, "{rel}");
     let want = expected(dir);
     assert!(
@@ -41,7 +48,11 @@ fn converts(dir: &str, input: &str, format: SourceFormat) {
 /// Every finding of the vendor-profile lint of `dir/input`, one a line.
 fn findings(dir: &str, input: &str) -> String {
     let rel = format!("{DIR}/{dir}/{input}");
-    let report = lint::lint_file(&workspace_tests::root(), &rel, Profile::Vendor);
+    let report = lint::lint(
+        spec::Source::Disk(&workspace_tests::root(), &rel),
+        Profile::Vendor,
+    )
+    .0;
     format!(
         "{report}{} error(s), {} warning(s)",
         report.errors(),
@@ -82,11 +93,14 @@ fn multi_file_findings_name_the_file_they_are_in() {
 #[test]
 fn references_in_examples_and_extensions_are_data() {
     converts("example-refs", "input.yaml", SourceFormat::OpenApi30);
-    let report = lint::lint_file(
-        &workspace_tests::root(),
-        &format!("{DIR}/example-refs/input.yaml"),
+    let report = lint::lint(
+        spec::Source::Disk(
+            &workspace_tests::root(),
+            &format!("{DIR}/example-refs/input.yaml"),
+        ),
         Profile::Transcribed,
-    );
+    )
+    .0;
     let refs: Vec<_> = report
         .findings
         .iter()
@@ -104,7 +118,11 @@ fn numbers_beyond_64_bits_are_read() {
 #[test]
 fn unreadable_references_are_errors_where_they_are_written() {
     let rel = format!("{DIR}/unreadable/input.yaml");
-    let error = spec::load(&workspace_tests::root(), &rel).unwrap_err();
+    let error = spec::load(
+        spec::Source::Disk(&workspace_tests::root(), &rel),
+        spec::Policy::Checked,
+    )
+    .unwrap_err();
     insta::assert_snapshot!("unreadable_load_error", format!("{error:#}"));
     insta::assert_snapshot!("unreadable_findings", findings("unreadable", "input.yaml"));
 }
@@ -115,7 +133,11 @@ fn unreadable_references_are_errors_where_they_are_written() {
 fn text_alone_reports_references_into_other_files() {
     let rel = format!("{DIR}/multi-file/input.yaml");
     let bytes = std::fs::read(workspace_tests::root().join(&rel)).unwrap();
-    let report = lint::lint_source(Path::new(&rel), &bytes);
+    let report = lint::lint(
+        spec::Source::Text(Path::new(&rel), &bytes),
+        lint::Profile::Transcribed,
+    )
+    .0;
     assert!(
         report
             .findings

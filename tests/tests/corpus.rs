@@ -33,7 +33,10 @@ fn every_document_generates_operation_by_operation() {
     for doc in DOCUMENTS {
         let file = dir.join(doc.file);
         let rel = file.to_string_lossy().to_string();
-        let (report, spec) = xtask::lint::load_and_lint(Path::new(""), &rel, Profile::Vendor);
+        let (report, spec) = xtask::lint::lint(
+            xtask::spec::Source::Disk(Path::new(""), &rel),
+            Profile::Vendor,
+        );
         let generated = spec
             .ok_or_else(|| "cannot be read".to_string())
             .and_then(|spec| {
@@ -191,13 +194,21 @@ fn items_on_every_core_match_the_whole_file() {
         .map(|api| {
             (
                 api.name.to_string(),
-                xtask::spec::load(&root, api.spec).unwrap(),
+                xtask::spec::load(
+                    xtask::spec::Source::Disk(&root, api.spec),
+                    xtask::spec::Policy::Checked,
+                )
+                .unwrap(),
             )
         })
         .collect();
     if let Some(dir) = corpus() {
         let rel = dir.join("oxide.json").to_string_lossy().to_string();
-        let spec = xtask::lint::load(Path::new(""), &rel, Profile::Vendor).unwrap();
+        let spec = xtask::lint::load(
+            xtask::spec::Source::Disk(Path::new(""), &rel),
+            Profile::Vendor,
+        )
+        .unwrap();
         specs.push(("oxide".to_string(), spec));
     }
     for (name, spec) in &specs {

@@ -8,7 +8,7 @@
 // Test set-up may unwrap: a failure there is a failed test with a line.
 #![allow(clippy::unwrap_used)]
 
-use xtask::lint::{self, Profile};
+use xtask::lint::Profile;
 use xtask::spec::{self, SourceFormat};
 
 /// The corpus directory relative to the workspace root, or `None` (with a
@@ -33,7 +33,7 @@ fn read_and_lint(file: &str, format: SourceFormat, operations: usize) -> Option<
     let dir = corpus()?;
     let rel = format!("{dir}/{file}");
     let root = workspace_tests::root();
-    let (report, spec) = lint::load_and_lint(&root, &rel, Profile::Vendor);
+    let (report, spec) = xtask::lint::lint(spec::Source::Disk(&root, &rel), Profile::Vendor);
     let Some(spec) = spec else {
         panic!("{rel} cannot be read:\n{report}");
     };

@@ -16,7 +16,11 @@ const SETTINGS: Settings = Settings::DEFAULT;
 
 fn load(rel: &str) -> spec::Spec {
     let bytes = std::fs::read(workspace_tests::fixture(rel)).unwrap();
-    spec::parse(Path::new(rel), &bytes).unwrap()
+    spec::load(
+        spec::Source::Text(Path::new(rel), &bytes),
+        spec::Policy::Checked,
+    )
+    .unwrap()
 }
 
 /// The report from `from` to `to`, both fixture files of `dir`.

@@ -50,7 +50,12 @@ fn json_after<'a>(text: &'a str, marker: &str) -> &'a str {
 /// The spec's example text must be the page's JSON, up to indentation.
 fn assert_same(spec: &str, pointer: &str, page_json: &str) {
     let root = workspace_tests::root();
-    let value = xtask::spec::load(&root, spec).unwrap().value;
+    let value = xtask::spec::load(
+        xtask::spec::Source::Disk(&root, spec),
+        xtask::spec::Policy::Checked,
+    )
+    .unwrap()
+    .value;
     let example = value.pointer(pointer).unwrap();
     let page_value: Value = serde_json::from_str(page_json).unwrap();
     assert_eq!(example, &page_value, "{spec}{pointer}");

@@ -23,21 +23,29 @@ fn rendered(report: &LintReport) -> String {
     )
 }
 
-/// spec::parse then codegen, as `cargo xtask codegen` runs them: an error
+/// spec::load then codegen, as `cargo xtask codegen` runs them: an error
 /// or a success is fine, a panic is a bug in our code.
 fn codegen_never_panics(rel: &str, bytes: &[u8]) {
     let settings = APIS[0].settings;
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        spec::parse(Path::new(rel), bytes)
-            .and_then(|spec| xtask::pipeline::generate(&spec, &settings).map(|_| ()))
+        spec::load(
+            spec::Source::Text(Path::new(rel), bytes),
+            spec::Policy::Checked,
+        )
+        .map_err(anyhow::Error::from)
+        .and_then(|spec| xtask::pipeline::generate(&spec, &settings).map(|_| ()))
     }));
-    assert!(outcome.is_ok(), "spec::parse or codegen panicked on {rel}");
+    assert!(outcome.is_ok(), "spec::load or codegen panicked on {rel}");
 }
 
 fn lint_fixture(name: &str) -> String {
     let rel = format!("tests/fixtures/bad-specs/{name}");
     let bytes = std::fs::read(workspace_tests::fixture(&format!("bad-specs/{name}"))).unwrap();
-    let report = lint::lint_source(Path::new(&rel), &bytes);
+    let report = lint::lint(
+        spec::Source::Text(Path::new(&rel), &bytes),
+        lint::Profile::Transcribed,
+    )
+    .0;
     assert!(
         !report.is_clean(),
         "{name} is meant to be broken, but lints clean"
@@ -102,7 +110,7 @@ bad_spec!(deeply_nested, "lint-deeply-nested.yaml");
 fn real_specs_lint_clean() {
     let root = workspace_tests::root();
     for api in APIS {
-        let report = lint::lint_file(&root, api.spec, api.profile);
+        let report = lint::lint(spec::Source::Disk(&root, api.spec), api.profile).0;
         assert!(report.is_clean(), "{}:\n{report}", api.spec);
     }
 }
@@ -164,7 +172,11 @@ components:
 
 #[test]
 fn the_fixture_base_is_clean() {
-    let report = lint::lint_source(Path::new("clean.yaml"), CLEAN.as_bytes());
+    let report = lint::lint(
+        spec::Source::Text(Path::new("clean.yaml"), CLEAN.as_bytes()),
+        lint::Profile::Transcribed,
+    )
+    .0;
     assert!(report.is_clean(), "{report}");
 }
 
@@ -201,7 +213,11 @@ fn five_megabyte_spec() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("big.yaml"), &text).unwrap();
     let started = Instant::now();
-    let report = lint::lint_file(dir.path(), "big.yaml", lint::Profile::Transcribed);
+    let report = lint::lint(
+        spec::Source::Disk(dir.path(), "big.yaml"),
+        lint::Profile::Transcribed,
+    )
+    .0;
     let elapsed = started.elapsed();
     assert_eq!(report.findings.len(), 1, "{report}");
     assert_eq!(report.findings[0].line, line);
@@ -218,7 +234,11 @@ fn json_output_has_the_same_findings() {
         "bad-specs/lint-example-max-length.yaml",
     ))
     .unwrap();
-    let report = lint::lint_source(Path::new("x.yaml"), &bytes);
+    let report = lint::lint(
+        spec::Source::Text(Path::new("x.yaml"), &bytes),
+        lint::Profile::Transcribed,
+    )
+    .0;
     let json = report.findings[0].to_json();
     assert_eq!(json["rule"], "example-invalid");
     assert_eq!(json["severity"], "error");
@@ -330,7 +350,7 @@ proptest! {
         for m in &mutations {
             text = apply(&text, m);
         }
-        let report = panic::catch_unwind(|| lint::lint_source(Path::new(api.spec), text.as_bytes()));
+        let report = panic::catch_unwind(|| lint::lint(spec::Source::Text(Path::new(api.spec), text.as_bytes()), lint::Profile::Transcribed).0);
         prop_assert!(report.is_ok(), "lint panicked");
         codegen_never_panics(api.spec, text.as_bytes());
     }
@@ -360,7 +380,8 @@ fn catalogue_specs_get_every_house_rule_as_an_error() {
     for api in APIS {
         assert_eq!(api.profile, Profile::Transcribed, "{}", api.name);
         assert_eq!(lint::profile_of(api.spec), Profile::Transcribed);
-        let mut spec = spec::load(&root, api.spec).unwrap();
+        let mut spec =
+            spec::load(spec::Source::Disk(&root, api.spec), spec::Policy::Checked).unwrap();
         let (op, _) = spec::operations(&spec.openapi).remove(0);
         let at = format!(
             "/paths/{}/{}",
@@ -429,10 +450,14 @@ fn bad_specs_keep_their_findings_and_vendors_get_warnings() {
     for name in names {
         let rel = format!("tests/fixtures/bad-specs/{name}");
         let bytes = std::fs::read(root.join(&rel)).unwrap();
-        let source = lint::lint_source(Path::new(&rel), &bytes);
-        let transcribed = lint::lint_file(&root, &rel, Profile::Transcribed);
+        let source = lint::lint(
+            spec::Source::Text(Path::new(&rel), &bytes),
+            lint::Profile::Transcribed,
+        )
+        .0;
+        let transcribed = lint::lint(spec::Source::Disk(&root, &rel), Profile::Transcribed).0;
         assert_eq!(source.findings, transcribed.findings, "{rel}");
-        let vendor = lint::lint_file(&root, &rel, Profile::Vendor);
+        let vendor = lint::lint(spec::Source::Disk(&root, &rel), Profile::Vendor).0;
         for f in &transcribed.findings {
             if f.rule.severity(Profile::Vendor) == Severity::Warning {
                 let demoted = lint::Finding {

@@ -57,8 +57,11 @@ struct Outcome {
 
 fn generate(name: &str, doc: &Value) -> Outcome {
     let bytes = serde_json::to_vec(doc).unwrap();
-    let spec = xtask::spec::read_bytes(Path::new(name), &bytes)
-        .unwrap_or_else(|e| panic!("{name}: cannot be read: {e}"));
+    let spec = xtask::spec::load(
+        xtask::spec::Source::Text(Path::new(name), &bytes),
+        xtask::spec::Policy::Read,
+    )
+    .unwrap_or_else(|e| panic!("{name}: cannot be read: {e}"));
     let code = xtask::pipeline::generate(&spec, &Settings::DEFAULT)
         .unwrap_or_else(|e| panic!("{name}: {e:#}"));
     let notes = |degrading: bool| {

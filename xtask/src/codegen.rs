@@ -388,7 +388,7 @@ fn generate_with(
 ) -> Result<Generated> {
     let started = Instant::now();
     // One read of the document, shared by the lint and the pipeline.
-    let spec = crate::lint::load(root, api.spec, api.profile)
+    let spec = crate::lint::load(spec::Source::Disk(root, api.spec), api.profile)
         .map_err(|report| anyhow!("{} cannot be read:\n{}", api.spec, report.error_lines()))?;
     // The lint (under the API's profile) decides whether the document may
     // be generated, and reports every mistake with its line where
@@ -401,7 +401,7 @@ fn generate_with(
         // operationIds and dangling references are repaired by the
         // normalisation (and reported by the lint as warnings).
         let checked = match api.profile {
-            catalogue::Profile::Transcribed => spec::check(&spec),
+            catalogue::Profile::Transcribed => spec::check(&spec).map_err(anyhow::Error::from),
             catalogue::Profile::Vendor => Ok(()),
         };
         let code = checked.and_then(|()| {

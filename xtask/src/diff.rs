@@ -22,7 +22,7 @@ use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 
 use crate::catalogue::{self, Settings};
-use crate::spec::{self, Spec};
+use crate::spec::{self, Policy, Source, Spec};
 use crate::{codegen, surface};
 
 pub use rules::{Change, Severity};
@@ -279,11 +279,9 @@ pub fn against_revision(root: &Path, base: Option<&str>) -> Result<Report> {
         // Both sides are read the same way (multi-file, Swagger 2.0 and 3.1
         // included): the old one from git, the new one from disk.
         let at_revision = GitFiles { root, rev: &rev };
-        let old = spec::read_from(&at_revision, api.spec)
-            .map_err(anyhow::Error::from)
-            .and_then(|s| spec::check(&s).map(|()| s))
+        let old = spec::load(Source::Files(&at_revision, api.spec), Policy::Checked)
             .with_context(|| format!("{} at {label}", api.spec))?;
-        let new = spec::load(root, api.spec)
+        let new = spec::load(Source::Disk(root, api.spec), Policy::Checked)
             .with_context(|| format!("{} in the working tree", api.spec))?;
         apis.push(compare_api(
             api.name,
@@ -304,7 +302,13 @@ pub fn against_revision(root: &Path, base: Option<&str>) -> Result<Report> {
 pub fn compare_files(old_path: &Path, new_path: &Path) -> Result<Report> {
     // Any format the loader reads, on either side: a Swagger 2.0 old side
     // against an OpenAPI 3.0 new side compares their 3.0 forms.
-    let (old, new) = (spec::load_path(old_path)?, spec::load_path(new_path)?);
+    let load = |path: &Path| {
+        spec::load(
+            Source::Disk(Path::new(""), &path.display().to_string()),
+            Policy::Checked,
+        )
+    };
+    let (old, new) = (load(old_path)?, load(new_path)?);
     let file_name = new_path
         .file_name()
         .map(|n| n.to_string_lossy().to_string());

@@ -29,7 +29,9 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 
 pub use crate::catalogue::Profile;
-use crate::spec::{self, LoadError, ProblemKind, SourceFormat, Spec, escape_pointer};
+use crate::spec::{
+    self, LoadError, Policy, ProblemKind, Source, SourceFormat, Spec, escape_pointer,
+};
 pub use rules::Rule;
 
 /// How bad a finding is: errors fail the lint, warnings are printed only.
@@ -195,7 +197,13 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let reports: Vec<LintReport> = specs
         .iter()
-        .map(|s| lint_file(&root, s, args.profile.unwrap_or_else(|| profile_of(s))))
+        .map(|s| {
+            lint(
+                Source::Disk(&root, s),
+                args.profile.unwrap_or_else(|| profile_of(s)),
+            )
+            .0
+        })
         .collect();
     let errors: usize = reports.iter().map(LintReport::errors).sum();
     let warnings: usize = reports.iter().map(LintReport::warnings).sum();
@@ -233,55 +241,48 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-/// Lints the spec at `root/rel` with `profile`; a document that cannot be
-/// read is reported as findings saying why.
-pub fn lint_file(root: &Path, rel: &str, profile: Profile) -> LintReport {
-    load_and_lint(root, rel, profile).0
-}
-
-/// Reads the spec at `root/rel` once and lints it: the report, and the spec
-/// when it could be read (code generation goes on with it when the report
-/// has no error).
-///
-/// A transcribed spec is one self-contained file (`$ref`s into other files
-/// are the `ref-local` error), so only its own text is read; a vendor's
-/// document is read with every file it refers to.
-pub fn load_and_lint(root: &Path, rel: &str, profile: Profile) -> (LintReport, Option<Spec>) {
-    match load(root, rel, profile) {
+/// Reads the document `source` names and lints it with `profile`: the
+/// report, and the spec when it could be read (code generation goes on with
+/// it when the report has no error). A document that cannot be read is
+/// reported as findings saying why.
+pub fn lint(source: Source<'_>, profile: Profile) -> (LintReport, Option<Spec>) {
+    match load(source, profile) {
         Ok(spec) => (lint_spec(&spec, profile), Some(spec)),
         Err(report) => (report, None),
     }
 }
 
-/// Reads the spec at `root/rel` the way `profile` reads it; when it cannot
-/// be read, the report that says why (every reason, at its line).
-pub fn load(root: &Path, rel: &str, profile: Profile) -> Result<Spec, LintReport> {
-    let read = match profile {
-        Profile::Vendor => spec::read(root, rel),
-        Profile::Transcribed => match std::fs::read(root.join(rel)) {
-            Ok(bytes) => spec::read_bytes(Path::new(rel), &bytes),
-            Err(e) => Err(spec::Problem::at(
-                ProblemKind::Read,
-                rel,
-                1,
-                1,
-                format!("cannot read the file: {e}"),
-            )
-            .into()),
-        },
+/// Reads the document `source` names the way `profile` reads it; when it
+/// cannot be read, the report that says why (every reason, at its line).
+///
+/// A transcribed spec is one self-contained file (`$ref`s into other files
+/// are the `ref-local` error), so only its own text is read; a vendor's
+/// document is read with every file it refers to.
+pub fn load(source: Source<'_>, profile: Profile) -> Result<Spec, LintReport> {
+    let (file, read) = match (source, profile) {
+        (Source::Disk(root, rel), Profile::Transcribed) => {
+            let read = match std::fs::read(root.join(rel)) {
+                Ok(bytes) => spec::load(Source::Text(Path::new(rel), &bytes), Policy::Read),
+                Err(e) => Err(spec::Problem::at(
+                    ProblemKind::Read,
+                    rel,
+                    1,
+                    1,
+                    format!("cannot read the file: {e}"),
+                )
+                .into()),
+            };
+            (rel.to_string(), read)
+        }
+        (Source::Disk(_, path) | Source::Files(_, path), _) => {
+            (path.to_string(), spec::load(source, Policy::Read))
+        }
+        (Source::Text(path, _), _) => (
+            path.display().to_string().replace('\\', "/"),
+            spec::load(source, Policy::Read),
+        ),
     };
-    read.map_err(|e| unreadable(rel, profile, &e))
-}
-
-/// Lints spec text as a transcribed spec; `path` is only used in findings.
-/// Codegen calls this before generating and refuses to go on if
-/// [`LintReport::errors`] is not zero.
-pub fn lint_source(path: &Path, bytes: &[u8]) -> LintReport {
-    let shown = path.display().to_string().replace('\\', "/");
-    match spec::read_bytes(path, bytes) {
-        Ok(spec) => lint_spec(&spec, Profile::Transcribed),
-        Err(e) => unreadable(&shown, Profile::Transcribed, &e),
-    }
+    read.map_err(|e| unreadable(&file, profile, &e))
 }
 
 /// Lints a spec already read (no second parse) with `profile`.
@@ -324,7 +325,8 @@ fn unreadable(file: &str, profile: Profile, error: &LoadError) -> LintReport {
                 ProblemKind::RefUrl => Rule::RefUrl,
                 ProblemKind::RefExternal => Rule::RefLocal,
                 ProblemKind::RefCycle => Rule::RefCycle,
-                ProblemKind::Structure => Rule::Structure,
+                // The lint reads with `Policy::Read`, which refuses nothing.
+                ProblemKind::Structure | ProblemKind::Refused => Rule::Structure,
             };
             Finding {
                 file: p.location.file.clone(),

@@ -162,7 +162,10 @@ fn summary(name: &str, samples: &mut [Duration]) -> serde_json::Value {
 /// The documentation's example response, as the spec has it.
 fn documented_response() -> Result<Bytes> {
     let root = workspace_tests::root();
-    let spec = xtask::spec::load(&root, SPEC)?;
+    let spec = xtask::spec::load(
+        xtask::spec::Source::Disk(&root, SPEC),
+        xtask::spec::Policy::Checked,
+    )?;
     let example = spec
         .value
         .pointer(RESPONSE)

@@ -32,7 +32,11 @@ pub fn http_with_auth(value: &str) -> reqwest::Client {
 /// are the documentation's, copied verbatim.
 pub fn spec_example(spec: &str, pointer: &str) -> Value {
     let root = workspace_tests::root();
-    let loaded = xtask::spec::load(&root, spec).unwrap();
+    let loaded = xtask::spec::load(
+        xtask::spec::Source::Disk(&root, spec),
+        xtask::spec::Policy::Checked,
+    )
+    .unwrap();
     loaded
         .value
         .pointer(pointer)

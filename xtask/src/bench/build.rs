@@ -145,9 +145,12 @@ fn styles(
             std::fs::copy(&from, &to)
                 .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
         }
-        let ops = crate::spec::load(root, api.spec)
-            .map(|s| crate::spec::operations(&s.openapi).len())
-            .unwrap_or(0);
+        let ops = crate::spec::load(
+            crate::spec::Source::Disk(root, api.spec),
+            crate::spec::Policy::Checked,
+        )
+        .map(|s| crate::spec::operations(&s.openapi).len())
+        .unwrap_or(0);
         subjects.push(Subject {
             package: api.package.to_string(),
             dir: api.package.to_string(),
@@ -611,7 +614,10 @@ fn pair(ws: &Path, package: &str, spec: &Path, name: &str) -> Result<Pair> {
 /// without the runtime, on the same normalised document, formatted by
 /// prettyplease; its dependencies are the crates the code names.
 fn raw_crate(ws: &Path, package: &str, spec: &Path) -> Result<Crate> {
-    let mut loaded = crate::spec::load_path(spec)?;
+    let mut loaded = crate::spec::load(
+        crate::spec::Source::Disk(Path::new(""), &spec.display().to_string()),
+        crate::spec::Policy::Checked,
+    )?;
     let shown = spec.display().to_string();
     crate::normalise::normalise(&mut loaded.openapi, &shown);
     let settings = crate::pipeline::progenitor_settings(&Settings::DEFAULT);

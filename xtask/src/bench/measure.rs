@@ -112,7 +112,10 @@ fn lib_lines(generated: &[codegen::Generated]) -> usize {
 /// normalised. Raw progenitor gets exactly this, so the comparison is about
 /// the work around progenitor, not about a different input.
 fn normalised(root: &Path, api: &Api<'_>) -> Result<Spec> {
-    let mut spec = crate::spec::load(root, api.spec)?;
+    let mut spec = crate::spec::load(
+        crate::spec::Source::Disk(root, api.spec),
+        crate::spec::Policy::Checked,
+    )?;
     crate::normalise::normalise(&mut spec.openapi, api.spec);
     Ok(spec)
 }
@@ -175,7 +178,7 @@ pub fn raw(root: &Path, spec: &Spec, settings: &Settings) -> Result<Sample> {
 fn phases(root: &Path, api: &'static Api<'static>) -> Result<Sample> {
     let mut out: Vec<(String, f64)> = Vec::new();
     let t = Instant::now();
-    let spec = crate::lint::load(root, api.spec, api.profile)
+    let spec = crate::lint::load(crate::spec::Source::Disk(root, api.spec), api.profile)
         .map_err(|report| anyhow!("{} cannot be read:\n{}", api.spec, report.error_lines()))?;
     out.push(("load".to_string(), millis(t.elapsed())));
     // codegen runs the lint on another core, beside the pipeline; timed

@@ -195,10 +195,17 @@ mod tests {
     #[test]
     fn synthetic_spec_lints_clean_and_parses() {
         let text = super::spec(3);
-        let report = crate::lint::lint_source(Path::new("synthetic.yaml"), text.as_bytes());
+        let report = crate::lint::lint(
+            crate::spec::Source::Text(Path::new("synthetic.yaml"), text.as_bytes()),
+            crate::lint::Profile::Transcribed,
+        )
+        .0;
         assert!(report.is_clean(), "{report}");
-        let spec = crate::spec::parse(Path::new("synthetic.yaml"), text.as_bytes())
-            .expect("synthetic spec parses");
+        let spec = crate::spec::load(
+            crate::spec::Source::Text(Path::new("synthetic.yaml"), text.as_bytes()),
+            crate::spec::Policy::Checked,
+        )
+        .expect("synthetic spec parses");
         assert_eq!(crate::spec::operations(&spec.openapi).len(), 3);
     }
 }

@@ -29,6 +29,9 @@ pub enum ProblemKind {
     RefCycle,
     /// Valid YAML, but not the shape of an OpenAPI document.
     Structure,
+    /// Read, but refused by [`super::check`] ([`super::Policy::Checked`]):
+    /// what progenitor would otherwise answer with a panic.
+    Refused,
 }
 
 /// One reason a document cannot be read.
@@ -63,6 +66,11 @@ impl Problem {
         }
     }
 
+    /// A document refused as a whole (no line: the message says where).
+    pub(crate) fn refused(file: &str, message: String) -> Problem {
+        Problem::at(ProblemKind::Refused, file, 0, 0, message)
+    }
+
     /// A problem at `pointer` of the document as converted so far.
     pub(crate) fn located(
         kind: ProblemKind,
@@ -79,7 +87,8 @@ impl Problem {
 }
 
 /// `file:line:column: message (at /pointer)`, the pointer left out when the
-/// problem is about the text rather than a value.
+/// problem is about the text rather than a value, the line when it is about
+/// the whole document.
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Location {
@@ -88,7 +97,10 @@ impl fmt::Display for Problem {
             column,
             pointer,
         } = &self.location;
-        write!(f, "{file}:{line}:{column}: {}", self.message)?;
+        match line {
+            0 => write!(f, "{file}: {}", self.message)?,
+            _ => write!(f, "{file}:{line}:{column}: {}", self.message)?,
+        }
         if !pointer.is_empty() {
             write!(f, " (at {pointer})")?;
         }

@@ -46,7 +46,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
@@ -184,7 +184,7 @@ pub trait Files {
 
 /// Files on disk, relative to a directory (the workspace root, or `""`
 /// for paths as given on the command line).
-pub struct Disk<'a>(pub &'a Path);
+struct Disk<'a>(&'a Path);
 
 impl Files for Disk<'_> {
     fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
@@ -200,9 +200,45 @@ struct Reading<'a> {
     follow: bool,
 }
 
-/// One spec, one file of a git revision, one in-memory text: all read the
-/// same way, from its path.
-pub fn read_from(files: &dyn Files, path: &str) -> Result<Spec, LoadError> {
+/// Where [`load`] reads a document from.
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    /// A file on disk, relative to a directory (the workspace root, or `""`
+    /// for a path as given on a command line), and the files it refers to.
+    Disk(&'a Path, &'a str),
+    /// A file of other files (a git revision), and the files it refers to.
+    Files(&'a dyn Files, &'a str),
+    /// Text in memory, named by the path in messages. No other file is
+    /// read: a `$ref` into another file stays, for the checks to report.
+    Text(&'a Path, &'a [u8]),
+}
+
+/// What [`load`] asks of a document besides reading as OpenAPI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    /// Only that it reads: the lint then reports every mistake it finds.
+    Read,
+    /// Also [`check`]: references resolve, operationIds exist and are
+    /// unique (what progenitor would otherwise answer with a panic).
+    Checked,
+}
+
+/// Reads a document as OpenAPI 3.0, as `policy` asks: the one way every
+/// command and test reads a spec.
+pub fn load(source: Source<'_>, policy: Policy) -> Result<Spec, LoadError> {
+    let spec = match source {
+        Source::Disk(root, path) => read_from(&Disk(root), &path.replace('\\', "/")),
+        Source::Files(files, path) => read_from(files, path),
+        Source::Text(path, bytes) => read_bytes(path, bytes),
+    }?;
+    if policy == Policy::Checked {
+        check(&spec)?;
+    }
+    Ok(spec)
+}
+
+/// A file and the files it refers to, read the same way whatever holds them.
+fn read_from(files: &dyn Files, path: &str) -> Result<Spec, LoadError> {
     let bytes = files.read(path).map_err(|e| {
         Problem::at(
             ProblemKind::Read,
@@ -219,16 +255,8 @@ pub fn read_from(files: &dyn Files, path: &str) -> Result<Spec, LoadError> {
     .run(path, &bytes)
 }
 
-/// Reads the spec at `root/rel` (and the files it refers to) as OpenAPI 3.0,
-/// without the checks of [`check`]: the lint's entry point.
-pub fn read(root: &Path, rel: &str) -> Result<Spec, LoadError> {
-    read_from(&Disk(root), rel)
-}
-
-/// Reads spec text as OpenAPI 3.0 without the checks of [`check`]; `path`
-/// is only used in messages. No other file is read: a `$ref` into another
-/// file stays, for the checks to report.
-pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Spec, LoadError> {
+/// Text alone.
+fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Spec, LoadError> {
     struct Nothing;
     impl Files for Nothing {
         fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
@@ -240,28 +268,6 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Spec, LoadError> {
         follow: false,
     }
     .run(&shown(path), bytes)
-}
-
-/// Reads and checks the spec at `root/rel` (and the files it refers to).
-pub fn load(root: &Path, rel: &str) -> Result<Spec> {
-    let spec = read(root, rel)?;
-    check(&spec)?;
-    Ok(spec)
-}
-
-/// Reads and checks the spec at `path` (relative to the current directory,
-/// or absolute), as given on a command line.
-pub fn load_path(path: &Path) -> Result<Spec> {
-    let spec = read_from(&Disk(Path::new("")), &shown(path))?;
-    check(&spec)?;
-    Ok(spec)
-}
-
-/// Parses and checks spec text; `path` is only used in messages.
-pub fn parse(path: &Path, bytes: &[u8]) -> Result<Spec> {
-    let spec = read_bytes(path, bytes)?;
-    check(&spec)?;
-    Ok(spec)
 }
 
 /// A path as messages show it: `/`-separated.
@@ -407,13 +413,15 @@ fn detect(value: &Value) -> std::result::Result<SourceFormat, (String, String)> 
 
 /// What progenitor needs beyond the shape of the document: every `$ref`
 /// points at something in it, and every operation has its own operationId.
-pub fn check(spec: &Spec) -> Result<()> {
-    check_refs(spec)?;
-    check_operations(spec)
+pub fn check(spec: &Spec) -> Result<(), LoadError> {
+    let refused = |message: String| Problem::refused(&spec.path.display().to_string(), message);
+    check_refs(spec).map_err(refused)?;
+    check_operations(spec).map_err(refused)?;
+    Ok(())
 }
 
 /// Every `$ref` must point inside this document, at something that exists.
-fn check_refs(spec: &Spec) -> Result<()> {
+fn check_refs(spec: &Spec) -> Result<(), String> {
     let root = &spec.value;
     let mut problems = Vec::new();
     for (holder, target) in walk::references(root) {
@@ -444,32 +452,30 @@ fn check_refs(spec: &Spec) -> Result<()> {
     }
     match problems.as_slice() {
         [] => Ok(()),
-        [one] => bail!("{}: {one}", spec.path.display()),
-        many => bail!(
-            "{}: {} broken references:\n  {}",
-            spec.path.display(),
+        [one] => Err(one.clone()),
+        many => Err(format!(
+            "{} broken references:\n  {}",
             many.len(),
             many.join("\n  ")
-        ),
+        )),
     }
 }
 
 /// Checks progenitor would otherwise answer with a panic or a bare message.
-fn check_operations(spec: &Spec) -> Result<()> {
-    let shown = spec.path.display();
+fn check_operations(spec: &Spec) -> Result<(), String> {
     let mut seen: BTreeMap<&str, OperationRef> = BTreeMap::new();
     for (op, operation) in operations(&spec.openapi) {
         let Some(id) = operation.operation_id.as_deref() else {
-            bail!(
-                "{shown}: {op} has no operationId; progenitor names the Rust method after it, so every operation needs one"
-            );
+            return Err(format!(
+                "{op} has no operationId; progenitor names the Rust method after it, so every operation needs one"
+            ));
         };
         if let Some(first) = seen.get(id) {
-            bail!(
-                "{shown}: operationId `{id}` is used twice: by {first} and by {} {}",
+            return Err(format!(
+                "operationId `{id}` is used twice: by {first} and by {} {}",
                 op.method(),
                 op.path
-            );
+            ));
         }
         seen.insert(id, op.clone());
     }

@@ -11,7 +11,8 @@ use super::*;
 /// Reads an inline JSON document as `cargo xtask codegen` would (no file).
 fn read_json(doc: serde_json::Value) -> Spec {
     let bytes = serde_json::to_vec(&doc).unwrap();
-    read_bytes(Path::new("inline.json"), &bytes).unwrap_or_else(|e| panic!("{e}"))
+    load(Source::Text(Path::new("inline.json"), &bytes), Policy::Read)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The notes of a spec as (effect, pointer).
@@ -201,10 +202,10 @@ fn components_that_are_referenced_stay_in_a_form_that_reads() {
 #[test]
 fn a_document_wrong_at_its_root_is_still_refused() {
     let bytes = br#"{"openapi": "3.0.3", "paths": {}}"#;
-    let e = read_bytes(Path::new("inline.json"), bytes).unwrap_err();
+    let e = load(Source::Text(Path::new("inline.json"), bytes), Policy::Read).unwrap_err();
     assert!(e.to_string().contains("missing field `info`"), "{e}");
     let bytes = br#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": []}"#;
-    let e = read_bytes(Path::new("inline.json"), bytes).unwrap_err();
+    let e = load(Source::Text(Path::new("inline.json"), bytes), Policy::Read).unwrap_err();
     assert!(e.to_string().contains("(at /paths)"), "{e}");
 }
 
@@ -227,7 +228,7 @@ fn corpus_documents_read() {
     let mut failed = Vec::new();
     for file in &files {
         let start = std::time::Instant::now();
-        match read(&dir, file) {
+        match load(Source::Disk(&dir, file), Policy::Read) {
             Ok(spec) => {
                 println!(
                     "{file}: read, {} operations, {} notes, {:.1} s",
