@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item, parse_quote};
 
-use crate::passes::reach::{self, Node, Scope, TypeGraph};
+use crate::passes::reach::{self, Scope, TypeGraph, Vertex};
 use crate::passes::syntax;
 
 /// One ablation.
@@ -245,12 +245,12 @@ impl Directions {
                 }
             }
         }
-        let names = |nodes: BTreeSet<Node>| -> BTreeSet<String> {
+        let names = |nodes: BTreeSet<Vertex>| -> BTreeSet<String> {
             nodes
                 .into_iter()
                 .filter_map(|n| match n {
-                    Node::Type(t) => Some(t),
-                    Node::Default(_) => None,
+                    Vertex::Type(t) => Some(t),
+                    Vertex::Default(_) => None,
                 })
                 .collect()
         };
@@ -342,7 +342,7 @@ impl VisitMut for NoSerdeAttrs {
 fn drop_builders(types: &mut Vec<Item>, drop: &BTreeSet<String>) {
     let graph = TypeGraph::of(types);
     let owned_by_dropped =
-        |item: &Item| matches!(graph.owner(item), Some(Node::Type(t)) if drop.contains(&t));
+        |item: &Item| matches!(graph.owner(item), Some(Vertex::Type(t)) if drop.contains(&t));
     for item in types.iter_mut() {
         match item {
             Item::Mod(m) if m.ident == "builder" => {

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::OpenAPI;
 
-use super::walk::{self, Node};
+use super::walk::{self, Visited};
 use super::{Rewrite, Rule};
 use crate::names::typify_type_name;
 
@@ -69,7 +69,7 @@ pub(super) fn distinct(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
         })
         .collect();
     walk::document(openapi, &mut |node, _| {
-        if let Node::Ref(reference) = node
+        if let Visited::Ref(reference) = node
             && let Some(target) = targets.get(reference.as_str())
         {
             *reference = target.clone();

@@ -210,7 +210,7 @@ pub fn without_defaults(openapi: &mut OpenAPI, name: &str) -> bool {
     };
     let mut dropped = false;
     super::walk::reference_or_schema(slot, &mut Default::default(), &mut |node, _| {
-        if let super::walk::Node::Schema(s) = node {
+        if let super::walk::Visited::Schema(s) = node {
             dropped |= s.schema_data.default.take().is_some();
         }
     });

@@ -51,7 +51,7 @@ pub(super) fn fix(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
         })
         .unwrap_or_default();
     super::walk::document(openapi, &mut |node, at| {
-        if let super::walk::Node::Schema(schema) = node {
+        if let super::walk::Visited::Schema(schema) = node {
             properties(schema, &at.pointer(), log);
             merged_properties(schema, &fields, &at.pointer(), log);
         }

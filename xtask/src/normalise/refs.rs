@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind};
 use serde_json::Value;
 
-use super::walk::{self, Node};
+use super::walk::{self, Visited};
 use super::{Rewrite, Rule};
 
 const COMPONENT_SCHEMA: &str = "#/components/schemas/";
@@ -83,7 +83,7 @@ pub(super) fn hoist(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) -> BTreeMap<S
     }
     if !mapping.is_empty() {
         walk::document(openapi, &mut |node, _| {
-            if let Node::Ref(reference) = node
+            if let Visited::Ref(reference) = node
                 && let Some(target) = mapping.get(reference.as_str())
             {
                 *reference = target.clone();
@@ -102,8 +102,8 @@ fn deep_refs(openapi: &mut OpenAPI, only: Option<&[String]>) -> BTreeSet<String>
         .map(|c| c.schemas.keys().cloned().collect())
         .unwrap_or_default();
     let mut found = BTreeSet::new();
-    let mut collect = |node: Node<'_>, _: &walk::At| {
-        if let Node::Ref(reference) = node
+    let mut collect = |node: Visited<'_>, _: &walk::At| {
+        if let Visited::Ref(reference) = node
             && !is_component_schema(reference, &names)
         {
             found.insert(reference.clone());

@@ -12,7 +12,7 @@ use openapiv3::{
 };
 
 /// What the walk hands to its visitor.
-pub enum Node<'a> {
+pub enum Visited<'a> {
     /// A schema `$ref` (the reference string, to read or rewrite).
     Ref(&'a mut String),
     /// A schema given in place. Visited before the schemas inside it, so a
@@ -54,7 +54,7 @@ impl At {
 /// Visits every schema and schema reference of the document: components
 /// (schemas, responses, parameters, request bodies, headers) and every
 /// operation's parameters, body and responses.
-pub fn document(openapi: &mut OpenAPI, visit: &mut impl FnMut(Node<'_>, &At)) {
+pub fn document(openapi: &mut OpenAPI, visit: &mut impl FnMut(Visited<'_>, &At)) {
     let mut at = At::new();
     if let Some(components) = openapi.components.as_mut() {
         at.push("components");
@@ -125,7 +125,7 @@ pub fn document(openapi: &mut OpenAPI, visit: &mut impl FnMut(Node<'_>, &At)) {
 }
 
 /// Visits the schemas of one operation.
-pub fn operation(op: &mut Operation, at: &mut At, visit: &mut impl FnMut(Node<'_>, &At)) {
+pub fn operation(op: &mut Operation, at: &mut At, visit: &mut impl FnMut(Visited<'_>, &At)) {
     at.push("parameters");
     parameters(&mut op.parameters, at, visit);
     at.pop();
@@ -153,7 +153,7 @@ pub fn operation(op: &mut Operation, at: &mut At, visit: &mut impl FnMut(Node<'_
 fn parameters(
     list: &mut [ReferenceOr<Parameter>],
     at: &mut At,
-    visit: &mut impl FnMut(Node<'_>, &At),
+    visit: &mut impl FnMut(Visited<'_>, &At),
 ) {
     for (i, p) in list.iter_mut().enumerate() {
         if let ReferenceOr::Item(p) = p {
@@ -164,7 +164,7 @@ fn parameters(
     }
 }
 
-fn parameter(p: &mut Parameter, at: &mut At, visit: &mut impl FnMut(Node<'_>, &At)) {
+fn parameter(p: &mut Parameter, at: &mut At, visit: &mut impl FnMut(Visited<'_>, &At)) {
     let data = match p {
         Parameter::Query { parameter_data, .. }
         | Parameter::Header { parameter_data, .. }
@@ -174,14 +174,14 @@ fn parameter(p: &mut Parameter, at: &mut At, visit: &mut impl FnMut(Node<'_>, &A
     schema_or_content(&mut data.format, at, visit);
 }
 
-fn header(h: &mut Header, at: &mut At, visit: &mut impl FnMut(Node<'_>, &At)) {
+fn header(h: &mut Header, at: &mut At, visit: &mut impl FnMut(Visited<'_>, &At)) {
     schema_or_content(&mut h.format, at, visit);
 }
 
 fn schema_or_content(
     format: &mut ParameterSchemaOrContent,
     at: &mut At,
-    visit: &mut impl FnMut(Node<'_>, &At),
+    visit: &mut impl FnMut(Visited<'_>, &At),
 ) {
     match format {
         ParameterSchemaOrContent::Schema(s) => {
@@ -201,7 +201,7 @@ fn schema_or_content(
     }
 }
 
-fn request_body(b: &mut RequestBody, at: &mut At, visit: &mut impl FnMut(Node<'_>, &At)) {
+fn request_body(b: &mut RequestBody, at: &mut At, visit: &mut impl FnMut(Visited<'_>, &At)) {
     at.push("content");
     for (media, m) in b.content.iter_mut() {
         at.push(media.clone());
@@ -211,7 +211,7 @@ fn request_body(b: &mut RequestBody, at: &mut At, visit: &mut impl FnMut(Node<'_
     at.pop();
 }
 
-fn response(r: &mut Response, at: &mut At, visit: &mut impl FnMut(Node<'_>, &At)) {
+fn response(r: &mut Response, at: &mut At, visit: &mut impl FnMut(Visited<'_>, &At)) {
     at.push("headers");
     for (name, h) in r.headers.iter_mut() {
         if let ReferenceOr::Item(h) = h {
@@ -230,7 +230,7 @@ fn response(r: &mut Response, at: &mut At, visit: &mut impl FnMut(Node<'_>, &At)
     at.pop();
 }
 
-fn media_type(m: &mut MediaType, at: &mut At, visit: &mut impl FnMut(Node<'_>, &At)) {
+fn media_type(m: &mut MediaType, at: &mut At, visit: &mut impl FnMut(Visited<'_>, &At)) {
     if let Some(s) = m.schema.as_mut() {
         at.push("schema");
         reference_or_schema(s, at, visit);
@@ -242,7 +242,7 @@ fn media_type(m: &mut MediaType, at: &mut At, visit: &mut impl FnMut(Node<'_>, &
 /// walk most rules need, which rewrite schemas and never references.
 pub fn schemas(openapi: &mut OpenAPI, visit: &mut impl FnMut(&mut Schema, &At)) {
     document(openapi, &mut |node, at| {
-        if let Node::Schema(schema) = node {
+        if let Visited::Schema(schema) = node {
             visit(schema, at);
         }
     });
@@ -252,24 +252,24 @@ pub fn schemas(openapi: &mut OpenAPI, visit: &mut impl FnMut(&mut Schema, &At)) 
 pub fn reference_or_schema(
     s: &mut ReferenceOr<Schema>,
     at: &mut At,
-    visit: &mut impl FnMut(Node<'_>, &At),
+    visit: &mut impl FnMut(Visited<'_>, &At),
 ) {
     match s {
-        ReferenceOr::Reference { reference } => visit(Node::Ref(reference), at),
+        ReferenceOr::Reference { reference } => visit(Visited::Ref(reference), at),
         ReferenceOr::Item(schema) => self::schema(schema, at, visit),
     }
 }
 
-fn boxed(s: &mut ReferenceOr<Box<Schema>>, at: &mut At, visit: &mut impl FnMut(Node<'_>, &At)) {
+fn boxed(s: &mut ReferenceOr<Box<Schema>>, at: &mut At, visit: &mut impl FnMut(Visited<'_>, &At)) {
     match s {
-        ReferenceOr::Reference { reference } => visit(Node::Ref(reference), at),
+        ReferenceOr::Reference { reference } => visit(Visited::Ref(reference), at),
         ReferenceOr::Item(schema) => self::schema(schema, at, visit),
     }
 }
 
 /// Visits a schema given in place, then the schemas inside it.
-pub fn schema(schema: &mut Schema, at: &mut At, visit: &mut impl FnMut(Node<'_>, &At)) {
-    visit(Node::Schema(schema), at);
+pub fn schema(schema: &mut Schema, at: &mut At, visit: &mut impl FnMut(Visited<'_>, &At)) {
+    visit(Visited::Schema(schema), at);
     match &mut schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => {
             properties(&mut o.properties, at, visit);
@@ -314,7 +314,7 @@ pub fn schema(schema: &mut Schema, at: &mut At, visit: &mut impl FnMut(Node<'_>,
 fn properties(
     props: &mut indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
     at: &mut At,
-    visit: &mut impl FnMut(Node<'_>, &At),
+    visit: &mut impl FnMut(Visited<'_>, &At),
 ) {
     at.push("properties");
     for (name, p) in props.iter_mut() {
@@ -328,7 +328,7 @@ fn properties(
 fn additional(
     extra: Option<&mut AdditionalProperties>,
     at: &mut At,
-    visit: &mut impl FnMut(Node<'_>, &At),
+    visit: &mut impl FnMut(Visited<'_>, &At),
 ) {
     if let Some(AdditionalProperties::Schema(s)) = extra {
         at.push("additionalProperties");
@@ -341,7 +341,7 @@ fn subschemas(
     key: &str,
     list: &mut [ReferenceOr<Schema>],
     at: &mut At,
-    visit: &mut impl FnMut(Node<'_>, &At),
+    visit: &mut impl FnMut(Visited<'_>, &At),
 ) {
     at.push(key);
     for (i, s) in list.iter_mut().enumerate() {

@@ -32,7 +32,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Attribute, ImplItem, Item, parse_quote};
 
-use super::reach::{self, Node, Part, TypeGraph};
+use super::reach::{self, Part, TypeGraph, Vertex};
 use super::{OperationFacts, Place};
 
 /// The feature of each tag of `tags`, deterministic: the same tags give the
@@ -134,7 +134,7 @@ pub fn learn(item: &Item, place: Place) -> Vec<Part> {
 pub struct Gates {
     graph: TypeGraph,
     /// The features of each node only tagged operations need.
-    nodes: BTreeMap<Node, BTreeSet<String>>,
+    nodes: BTreeMap<Vertex, BTreeSet<String>>,
     /// The features of each `Client` method of a tagged operation.
     methods: BTreeMap<String, BTreeSet<String>>,
     /// The features of each builder of a tagged operation.
@@ -147,13 +147,13 @@ pub struct Gates {
 /// need.
 pub fn gates(features: &Features, parts: &[Part], ids: &BTreeSet<String>) -> Gates {
     let graph = TypeGraph::from_parts(parts);
-    let resolve = |names: &[reach::Candidate]| -> Vec<Node> {
+    let resolve = |names: &[reach::Candidate]| -> Vec<Vertex> {
         names.iter().filter_map(|c| graph.resolve(c)).collect()
     };
     let mut methods: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut builder_of: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut roots: BTreeMap<&str, BTreeSet<Node>> = BTreeMap::new();
-    let mut always: BTreeSet<Node> = BTreeSet::new();
+    let mut roots: BTreeMap<&str, BTreeSet<Vertex>> = BTreeMap::new();
+    let mut always: BTreeSet<Vertex> = BTreeSet::new();
     for part in parts {
         match part {
             Part::Method {
@@ -192,7 +192,7 @@ pub fn gates(features: &Features, parts: &[Part], ids: &BTreeSet<String>) -> Gat
         })
         .collect();
 
-    let mut reached: BTreeSet<Node> = BTreeSet::new();
+    let mut reached: BTreeSet<Vertex> = BTreeSet::new();
     for (op, nodes) in &roots {
         if !features.of_operation.contains_key(*op) {
             always.extend(nodes.iter().cloned());
@@ -202,11 +202,11 @@ pub fn gates(features: &Features, parts: &[Part], ids: &BTreeSet<String>) -> Gat
     always.extend(
         graph
             .types()
-            .map(|t| Node::Type(t.to_string()))
+            .map(|t| Vertex::Type(t.to_string()))
             .filter(|n| !reached.contains(n)),
     );
     let always = graph.closure(always);
-    let mut nodes: BTreeMap<Node, BTreeSet<String>> = BTreeMap::new();
+    let mut nodes: BTreeMap<Vertex, BTreeSet<String>> = BTreeMap::new();
     for (op, roots) in &roots {
         let Some(op_features) = features.of_operation.get(*op) else {
             continue;

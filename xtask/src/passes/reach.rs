@@ -26,7 +26,7 @@ use super::syntax;
 
 /// A node of the types graph.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Node {
+pub enum Vertex {
     /// A generated type of `types` (with its builder and impls).
     Type(String),
     /// A function of `types::defaults`.
@@ -55,7 +55,7 @@ pub struct Candidate {
 #[derive(Clone, Debug)]
 pub enum Owner {
     /// A type's definition or builder struct, a default function.
-    Node(Node),
+    Vertex(Vertex),
     /// An impl: its self type's node, else the first node its trait names.
     Impl {
         self_ty: Vec<Candidate>,
@@ -68,7 +68,7 @@ pub enum Owner {
 pub enum Part {
     /// A node is defined: a type at the top of `types`, a function of
     /// `types::defaults`.
-    Defines(Node),
+    Defines(Vertex),
     /// An item of `types` (or its `builder`, `defaults`): its owner and the
     /// paths it names.
     Owned { owner: Owner, names: Vec<Candidate> },
@@ -93,7 +93,7 @@ pub enum Part {
 pub struct TypeGraph {
     types: BTreeSet<String>,
     defaults: BTreeSet<String>,
-    needs: BTreeMap<Node, BTreeSet<Node>>,
+    needs: BTreeMap<Vertex, BTreeSet<Vertex>>,
 }
 
 /// Modules a relative path to a generated name may go through.
@@ -118,10 +118,10 @@ pub fn types_parts(item: &Item, inside: &[&str]) -> Vec<Part> {
     let Some(owner) = owner_of(item) else {
         return parts;
     };
-    if let Owner::Node(node) = &owner {
+    if let Owner::Vertex(node) = &owner {
         let defines = match (node, inside) {
-            (Node::Type(_), []) => !matches!(item, Item::Fn(_)),
-            (Node::Default(_), ["defaults"]) => true,
+            (Vertex::Type(_), []) => !matches!(item, Item::Fn(_)),
+            (Vertex::Default(_), ["defaults"]) => true,
             _ => false,
         };
         if defines {
@@ -138,10 +138,10 @@ pub fn types_parts(item: &Item, inside: &[&str]) -> Vec<Part> {
 /// Who an item of `types` belongs to, as far as the item alone tells.
 fn owner_of(item: &Item) -> Option<Owner> {
     Some(match item {
-        Item::Struct(s) => Owner::Node(Node::Type(s.ident.to_string())),
-        Item::Enum(e) => Owner::Node(Node::Type(e.ident.to_string())),
-        Item::Type(t) => Owner::Node(Node::Type(t.ident.to_string())),
-        Item::Fn(f) => Owner::Node(Node::Default(f.sig.ident.to_string())),
+        Item::Struct(s) => Owner::Vertex(Vertex::Type(s.ident.to_string())),
+        Item::Enum(e) => Owner::Vertex(Vertex::Type(e.ident.to_string())),
+        Item::Type(t) => Owner::Vertex(Vertex::Type(t.ident.to_string())),
+        Item::Fn(f) => Owner::Vertex(Vertex::Default(f.sig.ident.to_string())),
         Item::Impl(imp) => Owner::Impl {
             self_ty: candidates(&*imp.self_ty, Scope::Types),
             trait_: imp
@@ -231,10 +231,10 @@ impl TypeGraph {
         let mut graph = TypeGraph::default();
         for part in parts.clone() {
             match part {
-                Part::Defines(Node::Type(t)) => {
+                Part::Defines(Vertex::Type(t)) => {
                     graph.types.insert(t.clone());
                 }
-                Part::Defines(Node::Default(d)) => {
+                Part::Defines(Vertex::Default(d)) => {
                     graph.defaults.insert(d.clone());
                 }
                 _ => {}
@@ -247,7 +247,7 @@ impl TypeGraph {
             let Some(owner) = graph.resolve_owner(owner) else {
                 continue;
             };
-            let mentions: BTreeSet<Node> = names
+            let mentions: BTreeSet<Vertex> = names
                 .iter()
                 .filter_map(|c| graph.resolve(c))
                 .filter(|n| *n != owner)
@@ -257,22 +257,22 @@ impl TypeGraph {
         graph
     }
 
-    fn is_node(&self, node: &Node) -> bool {
+    fn is_node(&self, node: &Vertex) -> bool {
         match node {
-            Node::Type(t) => self.types.contains(t),
-            Node::Default(d) => self.defaults.contains(d),
+            Vertex::Type(t) => self.types.contains(t),
+            Vertex::Default(d) => self.defaults.contains(d),
         }
     }
 
     /// The node a candidate path names, if it names one.
-    pub fn resolve(&self, candidate: &Candidate) -> Option<Node> {
+    pub fn resolve(&self, candidate: &Candidate) -> Option<Vertex> {
         let mut through_types = false;
         let mut after_defaults = false;
         for ident in &candidate.segments {
             let node = if after_defaults {
-                Node::Default(ident.clone())
+                Vertex::Default(ident.clone())
             } else {
-                Node::Type(ident.clone())
+                Vertex::Type(ident.clone())
             };
             if (candidate.scope == Scope::Types || through_types) && self.is_node(&node) {
                 return Some(node);
@@ -286,9 +286,9 @@ impl TypeGraph {
     /// The node an owner stands for: a defined node, or the node of an
     /// impl's self type, else the first its trait names (`impl From<Foo>
     /// for String`).
-    pub fn resolve_owner(&self, owner: &Owner) -> Option<Node> {
+    pub fn resolve_owner(&self, owner: &Owner) -> Option<Vertex> {
         match owner {
-            Owner::Node(node) => self.is_node(node).then(|| node.clone()),
+            Owner::Vertex(node) => self.is_node(node).then(|| node.clone()),
             Owner::Impl { self_ty, trait_ } => {
                 self_ty.iter().chain(trait_).find_map(|c| self.resolve(c))
             }
@@ -304,12 +304,12 @@ impl TypeGraph {
     /// modules) belongs to: a type's definition, builder and impls belong to
     /// the type, a default function to itself. `None` for anything else
     /// (`use` items, the `error` module).
-    pub fn owner(&self, item: &Item) -> Option<Node> {
+    pub fn owner(&self, item: &Item) -> Option<Vertex> {
         self.resolve_owner(&owner_of(item)?)
     }
 
     /// The nodes `node` (any syntax) names, read in `scope`.
-    pub fn mentions<T: Visitable + ?Sized>(&self, node: &T, scope: Scope) -> BTreeSet<Node> {
+    pub fn mentions<T: Visitable + ?Sized>(&self, node: &T, scope: Scope) -> BTreeSet<Vertex> {
         candidates(node, scope)
             .iter()
             .filter_map(|c| self.resolve(c))
@@ -317,9 +317,9 @@ impl TypeGraph {
     }
 
     /// `roots` and everything they need, transitively.
-    pub fn closure(&self, roots: impl IntoIterator<Item = Node>) -> BTreeSet<Node> {
+    pub fn closure(&self, roots: impl IntoIterator<Item = Vertex>) -> BTreeSet<Vertex> {
         let mut seen = BTreeSet::new();
-        let mut todo: Vec<Node> = roots.into_iter().collect();
+        let mut todo: Vec<Vertex> = roots.into_iter().collect();
         while let Some(node) = todo.pop() {
             if !seen.insert(node.clone()) {
                 continue;
@@ -489,8 +489,8 @@ pub fn operation_roots(
     file: &syn::File,
     graph: &TypeGraph,
     items: &BTreeMap<String, OperationItems>,
-) -> BTreeMap<String, BTreeSet<Node>> {
-    let mut out: BTreeMap<String, BTreeSet<Node>> = BTreeMap::new();
+) -> BTreeMap<String, BTreeSet<Vertex>> {
+    let mut out: BTreeMap<String, BTreeSet<Vertex>> = BTreeMap::new();
     let builders: Vec<&Item> = file
         .items
         .iter()
@@ -600,8 +600,8 @@ mod tests {
         (file, graph)
     }
 
-    fn ty(name: &str) -> Node {
-        Node::Type(name.to_string())
+    fn ty(name: &str) -> Vertex {
+        Vertex::Type(name.to_string())
     }
 
     #[test]
@@ -610,9 +610,14 @@ mod tests {
         let reached = graph.closure([ty("A")]);
         assert_eq!(
             reached,
-            [ty("A"), ty("B"), ty("C"), Node::Default("b_c".to_string())]
-                .into_iter()
-                .collect()
+            [
+                ty("A"),
+                ty("B"),
+                ty("C"),
+                Vertex::Default("b_c".to_string())
+            ]
+            .into_iter()
+            .collect()
         );
         // An absolute path never names a generated type, even one called
         // `String`; the impl into `::std::string::String` belongs to Lone.

@@ -34,14 +34,14 @@ use crate::passes::{self, Learnt, PassReport, Plan};
 
 /// The output, as a tree of modules and item pieces in source order.
 #[derive(Debug)]
-enum Node {
+enum Tree {
     /// One piece: its index in the job list.
     Piece(usize),
     /// An inline module: its tokens up to the brace, and its contents.
     Module {
         head: String,
         name: String,
-        children: Vec<Node>,
+        children: Vec<Tree>,
     },
 }
 
@@ -83,7 +83,7 @@ pub fn process(
                 path: Vec::new(),
                 text: tokens.to_string(),
             });
-            vec![Node::Piece(0)]
+            vec![Tree::Piece(0)]
         }
     };
     let workers = workers.clamp(1, jobs.len().max(1));
@@ -273,7 +273,7 @@ fn shares(jobs: &[Job], workers: usize) -> Vec<Vec<usize>> {
 
 /// Cuts `stream` (the inside of module `path`) into nodes, adding the
 /// pieces to `jobs`. `None` for a shape the cutting does not know.
-fn split(stream: TokenStream, path: &mut Vec<String>, jobs: &mut Vec<Job>) -> Option<Vec<Node>> {
+fn split(stream: TokenStream, path: &mut Vec<String>, jobs: &mut Vec<Job>) -> Option<Vec<Tree>> {
     let mut nodes = Vec::new();
     for item in items(stream)? {
         match module(&item) {
@@ -281,14 +281,14 @@ fn split(stream: TokenStream, path: &mut Vec<String>, jobs: &mut Vec<Job>) -> Op
                 path.push(name.clone());
                 let children = split(body, path, jobs)?;
                 path.pop();
-                nodes.push(Node::Module {
+                nodes.push(Tree::Module {
                     head: TokenStream::from_iter(head).to_string(),
                     name,
                     children,
                 });
             }
             None => {
-                nodes.push(Node::Piece(jobs.len()));
+                nodes.push(Tree::Piece(jobs.len()));
                 jobs.push(Job {
                     path: path.clone(),
                     text: TokenStream::from_iter(item).to_string(),
@@ -388,7 +388,7 @@ fn module(item: &[TokenTree]) -> Option<(Vec<TokenTree>, String, TokenStream)> {
 
 /// Puts the formatted pieces back in order, around the modules' lines.
 fn assemble(
-    nodes: &[Node],
+    nodes: &[Tree],
     texts: &[Option<String>],
     path: &mut Vec<String>,
     builder_use: &str,
@@ -396,8 +396,8 @@ fn assemble(
 ) -> Option<()> {
     for node in nodes {
         match node {
-            Node::Piece(index) => out.push_str(texts.get(*index)?.as_deref()?),
-            Node::Module {
+            Tree::Piece(index) => out.push_str(texts.get(*index)?.as_deref()?),
+            Tree::Module {
                 head,
                 name,
                 children,

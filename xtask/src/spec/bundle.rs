@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value, json};
 
 use super::source::{Layer, SourceFile, SourceMap};
-use super::walk::{self, Kind, Node};
+use super::walk::{self, Kind, Object};
 use super::{Files, Problem, ProblemKind, escape_pointer, text, unescape_pointer};
 
 /// A file and a JSON pointer in it: what a `$ref` names.
@@ -104,25 +104,25 @@ const GENERIC_DIRS: &[&str] = &[
 
 impl Bundler<'_> {
     /// The section a `$ref`ed node of this kind is hoisted into, if any.
-    fn section(&self, node: Node) -> Option<&'static str> {
+    fn section(&self, node: Object) -> Option<&'static str> {
         if self.swagger2 {
             return match node {
-                Node::Schema => Some("/definitions"),
-                Node::Parameter => Some("/parameters"),
-                Node::Response => Some("/responses"),
+                Object::Schema => Some("/definitions"),
+                Object::Parameter => Some("/parameters"),
+                Object::Response => Some("/responses"),
                 _ => None,
             };
         }
         Some(match node {
-            Node::Schema => "/components/schemas",
-            Node::Parameter => "/components/parameters",
-            Node::Response => "/components/responses",
-            Node::RequestBody => "/components/requestBodies",
-            Node::Header => "/components/headers",
-            Node::Example => "/components/examples",
-            Node::Link => "/components/links",
-            Node::Callback => "/components/callbacks",
-            Node::SecurityScheme => "/components/securitySchemes",
+            Object::Schema => "/components/schemas",
+            Object::Parameter => "/components/parameters",
+            Object::Response => "/components/responses",
+            Object::RequestBody => "/components/requestBodies",
+            Object::Header => "/components/headers",
+            Object::Example => "/components/examples",
+            Object::Link => "/components/links",
+            Object::Callback => "/components/callbacks",
+            Object::SecurityScheme => "/components/securitySchemes",
             _ => return None,
         })
     }
@@ -133,15 +133,15 @@ impl Bundler<'_> {
     /// schema at `Droplet`, not at a second name).
     fn reserve(&mut self, doc: &Value, main: &str) {
         for node in [
-            Node::Schema,
-            Node::Parameter,
-            Node::Response,
-            Node::RequestBody,
-            Node::Header,
-            Node::Example,
-            Node::Link,
-            Node::Callback,
-            Node::SecurityScheme,
+            Object::Schema,
+            Object::Parameter,
+            Object::Response,
+            Object::RequestBody,
+            Object::Header,
+            Object::Example,
+            Object::Link,
+            Object::Callback,
+            Object::SecurityScheme,
         ] {
             let Some(section) = self.section(node) else {
                 continue;
@@ -209,7 +209,7 @@ impl Bundler<'_> {
         src: &mut String,
         out: &mut String,
     ) {
-        if kind == Kind::One(Node::Data) {
+        if kind == Kind::One(Object::Data) {
             return;
         }
         if let Some(Value::String(target)) = walk::reference(value, kind) {

@@ -31,7 +31,7 @@ use openapiv3::OpenAPI;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::walk::{self, Kind, Node};
+use super::walk::{self, Kind, Object};
 use super::{Effect, Note, escape_pointer, pointer_from_serde_path, unescape_pointer};
 
 /// Rounds of deserialization before giving up: far more values than any
@@ -112,24 +112,24 @@ fn read_as<T: DeserializeOwned>(value: &Value) -> Result<(), Failure> {
 
 /// Reads `value` as the `openapiv3` type of `node`: `None` when the node
 /// has no type of its own (containers, the root, data).
-fn try_read(node: Node, value: &Value) -> Option<Result<(), Failure>> {
+fn try_read(node: Object, value: &Value) -> Option<Result<(), Failure>> {
     use openapiv3 as o;
     use openapiv3::ReferenceOr as R;
     Some(match node {
-        Node::Schema => read_as::<R<o::Schema>>(value),
-        Node::PathItem => read_as::<R<o::PathItem>>(value),
-        Node::Operation => read_as::<o::Operation>(value),
-        Node::Parameter => read_as::<R<o::Parameter>>(value),
-        Node::RequestBody => read_as::<R<o::RequestBody>>(value),
-        Node::Response => read_as::<R<o::Response>>(value),
-        Node::Header => read_as::<R<o::Header>>(value),
-        Node::MediaType => read_as::<o::MediaType>(value),
-        Node::Example => read_as::<R<o::Example>>(value),
-        Node::Encoding => read_as::<o::Encoding>(value),
-        Node::Link => read_as::<R<o::Link>>(value),
-        Node::Callback => read_as::<R<o::Callback>>(value),
-        Node::SecurityScheme => read_as::<R<o::SecurityScheme>>(value),
-        Node::Root | Node::Components | Node::Other | Node::Data => return None,
+        Object::Schema => read_as::<R<o::Schema>>(value),
+        Object::PathItem => read_as::<R<o::PathItem>>(value),
+        Object::Operation => read_as::<o::Operation>(value),
+        Object::Parameter => read_as::<R<o::Parameter>>(value),
+        Object::RequestBody => read_as::<R<o::RequestBody>>(value),
+        Object::Response => read_as::<R<o::Response>>(value),
+        Object::Header => read_as::<R<o::Header>>(value),
+        Object::MediaType => read_as::<o::MediaType>(value),
+        Object::Example => read_as::<R<o::Example>>(value),
+        Object::Encoding => read_as::<o::Encoding>(value),
+        Object::Link => read_as::<R<o::Link>>(value),
+        Object::Callback => read_as::<R<o::Callback>>(value),
+        Object::SecurityScheme => read_as::<R<o::SecurityScheme>>(value),
+        Object::Root | Object::Components | Object::Other | Object::Data => return None,
     })
 }
 
@@ -160,7 +160,7 @@ fn failing_child(value: &Value, kind: Kind, at: &str, depth: usize) -> Option<(S
         _ => return None,
     };
     for (segment, child, child_kind) in children {
-        if child_kind == Kind::One(Node::Data) {
+        if child_kind == Kind::One(Object::Data) {
             continue;
         }
         let child_at = format!("{at}/{segment}");
@@ -223,12 +223,12 @@ fn degrade(doc: &mut Value, pointer: &str, why: &str) -> Option<Note> {
         let at = step.pointer.as_str();
         let parent_node = parent.kind.node();
         // A component is `$ref`ed: it is kept, in a form that reads.
-        let component = i >= 2 && steps[i - 2].kind == Kind::One(Node::Components);
+        let component = i >= 2 && steps[i - 2].kind == Kind::One(Object::Components);
         if component && let Some(note) = degrade_component(doc, step, &key, &why) {
             return Some(note);
         }
         let change = match step.kind {
-            Kind::One(Node::Schema) => {
+            Kind::One(Object::Schema) => {
                 set(
                     doc,
                     at,
@@ -241,52 +241,52 @@ fn degrade(doc: &mut Value, pointer: &str, why: &str) -> Option<Note> {
             _ if matches!(key.as_str(), "example" | "examples")
                 && matches!(
                     parent_node,
-                    Some(Node::MediaType | Node::Parameter | Node::Header | Node::Schema)
+                    Some(Object::MediaType | Object::Parameter | Object::Header | Object::Schema)
                 ) =>
             {
                 remove(doc, at).then(|| Note::new(at, Effect::Dropped, format!(
                     "`{key}` cannot be read ({why}): left out; examples have no part in the client"
                 )))
             }
-            Kind::One(Node::Example) => remove(doc, at).then(|| {
+            Kind::One(Object::Example) => remove(doc, at).then(|| {
                 Note::new(at, Effect::Dropped, format!(
                     "example `{key}` cannot be read ({why}): left out; examples have no part in the client"
                 ))
             }),
-            Kind::One(node @ (Node::Link | Node::Encoding | Node::Callback | Node::SecurityScheme)) => {
+            Kind::One(node @ (Object::Link | Object::Encoding | Object::Callback | Object::SecurityScheme)) => {
                 remove(doc, at).then(|| Note::new(at, Effect::Dropped, format!(
                     "this {} cannot be read ({why}): left out of the client",
                     match node {
-                        Node::Link => "link",
-                        Node::Encoding => "encoding",
-                        Node::Callback => "callback",
+                        Object::Link => "link",
+                        Object::Encoding => "encoding",
+                        Object::Callback => "callback",
                         _ => "security scheme",
                     }
                 )))
             }
-            Kind::One(Node::Parameter) if matches!(parent.kind, Kind::List(_)) => {
+            Kind::One(Object::Parameter) if matches!(parent.kind, Kind::List(_)) => {
                 let name = parameter_name(doc, at);
                 remove(doc, at).then(|| Note::new(at, Effect::Removed, format!(
                     "parameter {name}cannot be read ({why}): left out, so the client cannot send it"
                 )))
             }
-            Kind::One(Node::Header) => remove(doc, at).then(|| {
+            Kind::One(Object::Header) => remove(doc, at).then(|| {
                 Note::new(at, Effect::Removed, format!(
                     "header `{key}` cannot be read ({why}): left out, so the client does not read it"
                 ))
             }),
-            Kind::One(Node::Response) if matches!(parent.kind, Kind::Extensible(_)) => {
+            Kind::One(Object::Response) if matches!(parent.kind, Kind::Extensible(_)) => {
                 remove(doc, at).then(|| Note::new(at, Effect::Removed, format!(
                     "response `{key}` cannot be read ({why}): left out, so the client treats it as an undocumented response"
                 )))
             }
-            Kind::One(Node::Operation) => remove(doc, at).then(|| {
+            Kind::One(Object::Operation) => remove(doc, at).then(|| {
                 Note::new(at, Effect::Removed, format!(
                     "operation {} cannot be read ({why}): left out of the client",
                     key.to_ascii_uppercase()
                 ))
             }),
-            Kind::One(Node::PathItem) if matches!(parent.kind, Kind::Extensible(_)) => {
+            Kind::One(Object::PathItem) if matches!(parent.kind, Kind::Extensible(_)) => {
                 remove(doc, at).then(|| Note::new(at, Effect::Removed, format!(
                     "path `{key}` cannot be read ({why}): its operations are left out of the client"
                 )))
@@ -307,26 +307,26 @@ fn degrade_component(doc: &mut Value, step: &Step, key: &str, why: &str) -> Opti
     let said = format!("The vendor's value here cannot be read as OpenAPI 3.0 ({why}).");
     let any = json!({ "description": said });
     let (value, effect, message) = match step.kind.node()? {
-        Node::Response => (
+        Object::Response => (
             any,
             Effect::Removed,
             format!(
                 "response `{key}` cannot be read ({why}): read as a response without body or headers, so the client does not see them"
             ),
         ),
-        Node::Parameter => (
+        Object::Parameter => (
             opaque_parameter(doc, at, &said)?,
             Effect::Opaque,
             format!(
                 "parameter `{key}` cannot be read ({why}): its value is read as any JSON value"
             ),
         ),
-        Node::Header => (
+        Object::Header => (
             json!({ "description": said, "schema": any }),
             Effect::Opaque,
             format!("header `{key}` cannot be read ({why}): its value is read as any JSON value"),
         ),
-        Node::RequestBody => {
+        Object::RequestBody => {
             let media: Vec<String> = doc
                 .pointer(at)
                 .and_then(|b| b.get("content"))
@@ -346,14 +346,14 @@ fn degrade_component(doc: &mut Value, step: &Step, key: &str, why: &str) -> Opti
                 ),
             )
         }
-        Node::Example => (
+        Object::Example => (
             any,
             Effect::Dropped,
             format!(
                 "example `{key}` cannot be read ({why}): left out; examples have no part in the client"
             ),
         ),
-        Node::Callback => (
+        Object::Callback => (
             json!({}),
             Effect::Dropped,
             format!(

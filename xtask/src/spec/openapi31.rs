@@ -35,7 +35,7 @@
 use serde_json::{Map, Value, json};
 
 use super::source::Layer;
-use super::walk::{self, Kind, Node};
+use super::walk::{self, Kind, Object};
 use super::{Effect, Note, escape_pointer, unescape_pointer};
 
 /// A value 3.0 cannot express, or one dropped: pointer, message.
@@ -166,14 +166,14 @@ fn is_reference_object(kind: Kind) -> bool {
     matches!(
         kind.node(),
         Some(
-            Node::Parameter
-                | Node::RequestBody
-                | Node::Response
-                | Node::Header
-                | Node::Example
-                | Node::Link
-                | Node::Callback
-                | Node::SecurityScheme
+            Object::Parameter
+                | Object::RequestBody
+                | Object::Response
+                | Object::Header
+                | Object::Example
+                | Object::Link
+                | Object::Callback
+                | Object::SecurityScheme
         )
     )
 }
@@ -225,12 +225,12 @@ impl Converter {
     /// Converts `value` (of `kind`, at `new` now and `old` before) and
     /// everything under it.
     fn node(&mut self, value: &mut Value, kind: Kind, new: &str, old: &str) {
-        if kind == Kind::One(Node::Data) {
+        if kind == Kind::One(Object::Data) {
             return;
         }
         match value {
             Value::Object(map) => {
-                if kind == Kind::One(Node::Schema) {
+                if kind == Kind::One(Object::Schema) {
                     if !self.schema(map, new, old) {
                         return;
                     }
@@ -248,7 +248,7 @@ impl Converter {
                         .get(&child_new)
                         .map_or_else(|| join(old, key), |o| o.pointer.clone());
                     let child_kind = walk::child(kind, key);
-                    if child_kind == Kind::One(Node::Schema)
+                    if child_kind == Kind::One(Object::Schema)
                         && key != "additionalProperties"
                         && let Value::Bool(b) = child
                     {
@@ -265,7 +265,7 @@ impl Converter {
                         .layer
                         .get(&child_new)
                         .map_or_else(|| format!("{old}/{i}"), |o| o.pointer.clone());
-                    if item_kind == Kind::One(Node::Schema)
+                    if item_kind == Kind::One(Object::Schema)
                         && let Value::Bool(b) = child
                     {
                         *child = if *b { json!({}) } else { json!({ "not": {} }) };
@@ -446,8 +446,8 @@ impl Converter {
                 &mut String::new(),
                 &mut |value, kind, at| {
                     let keywords: &[&'static str] = match kind {
-                        Kind::One(Node::Schema) => &["$defs", "definitions"],
-                        Kind::One(Node::Root) => &["$defs"],
+                        Kind::One(Object::Schema) => &["$defs", "definitions"],
+                        Kind::One(Object::Root) => &["$defs"],
                         _ => return,
                     };
                     for keyword in keywords {
@@ -842,7 +842,7 @@ mod tests {
                 "Point": {"type": "array", "prefixItems": [{"type": "number"}, {"type": "string"}]},
                 "Map": {"type": "object", "additionalProperties": false,
                         "patternProperties": {"^x-": {"type": "integer"}}},
-                "Node": {"$dynamicRef": "#node"}
+                "Object": {"$dynamicRef": "#node"}
             }}
         });
         let converted = convert(&mut doc).unwrap_or_else(|_| panic!("refused"));
@@ -852,7 +852,7 @@ mod tests {
             schemas["Map"],
             json!({"type": "object", "additionalProperties": {"type": "integer"}})
         );
-        assert_eq!(schemas["Node"], json!({}));
+        assert_eq!(schemas["Object"], json!({}));
         let effects: Vec<Effect> = converted.notes.iter().map(|n| n.effect).collect();
         assert_eq!(effects, [Effect::Dropped, Effect::Opaque, Effect::Dropped]);
     }

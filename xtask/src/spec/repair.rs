@@ -21,7 +21,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::walk::{self, Kind, Node};
+use super::walk::{self, Kind, Object};
 use super::{Effect, Note, escape_pointer};
 
 /// Rewrites every schema of the 3.0 document `doc`; returns what is worth
@@ -36,13 +36,13 @@ pub(crate) fn repair(doc: &mut Value) -> Vec<Note> {
 const MAX_DEPTH: usize = 256;
 
 fn visit(value: &mut Value, kind: Kind, at: &mut String, notes: &mut Vec<Note>, depth: usize) {
-    if kind == Kind::One(Node::Data) || depth > MAX_DEPTH {
+    if kind == Kind::One(Object::Data) || depth > MAX_DEPTH {
         return;
     }
     let is_reference = walk::reference(value, kind).is_some();
     match value {
         Value::Object(map) => {
-            if kind == Kind::One(Node::Schema) && !is_reference {
+            if kind == Kind::One(Object::Schema) && !is_reference {
                 schema(map, at, notes);
             }
             let len = at.len();

@@ -347,12 +347,12 @@ impl<'a> Converter<'a> {
     /// A schema, with its `$ref`s, `x-nullable`, `type: file` and
     /// `discriminator` rewritten, everywhere inside it.
     fn schema(&mut self, value: &Value, old: &str, new: &str) -> Value {
-        self.schema_of(value, walk::Kind::One(walk::Node::Schema), old, new)
+        self.schema_of(value, walk::Kind::One(walk::Object::Schema), old, new)
     }
 
     fn schema_of(&mut self, value: &Value, kind: walk::Kind, old: &str, new: &str) -> Value {
         match (value, kind) {
-            (_, walk::Kind::One(walk::Node::Data)) => value.clone(),
+            (_, walk::Kind::One(walk::Object::Data)) => value.clone(),
             (Value::Array(items), _) => Value::Array(
                 items
                     .iter()
@@ -367,7 +367,7 @@ impl<'a> Converter<'a> {
                     })
                     .collect(),
             ),
-            (Value::Object(map), walk::Kind::One(walk::Node::Schema)) => {
+            (Value::Object(map), walk::Kind::One(walk::Object::Schema)) => {
                 let mut out = Map::new();
                 for (key, v) in map {
                     let (o, n) = (join(old, key), join(new, key));

@@ -18,7 +18,7 @@ use super::escape_pointer;
 
 /// An object of the specification (or plain data).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Node {
+pub enum Object {
     /// The document itself.
     Root,
     /// `components` (3.x).
@@ -61,18 +61,18 @@ pub enum Node {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// One object.
-    One(Node),
+    One(Object),
     /// A map whose every value is the node (its keys are names).
-    Map(Node),
+    Map(Object),
     /// A map of nodes that may also hold `x-` extensions (paths, responses).
-    Extensible(Node),
+    Extensible(Object),
     /// A list of nodes.
-    List(Node),
+    List(Object),
 }
 
 impl Kind {
     /// The node of a value of this kind, when it is one object.
-    pub fn node(self) -> Option<Node> {
+    pub fn node(self) -> Option<Object> {
         match self {
             Kind::One(node) => Some(node),
             _ => None,
@@ -81,7 +81,7 @@ impl Kind {
 
     /// Whether a `{"$ref": ...}` value of this kind may be a reference.
     pub fn may_refer(self) -> bool {
-        self != Kind::One(Node::Data)
+        self != Kind::One(Object::Data)
     }
 }
 
@@ -101,7 +101,7 @@ pub fn reference(value: &Value, kind: Kind) -> Option<&Value> {
 }
 
 /// The kind of the document itself.
-pub const ROOT: Kind = Kind::One(Node::Root);
+pub const ROOT: Kind = Kind::One(Object::Root);
 
 /// The kind of the value under `key` in a value of kind `kind`. Lists and
 /// maps: the kind of their entries (for a list, `key` is the index).
@@ -109,7 +109,7 @@ pub fn child(kind: Kind, key: &str) -> Kind {
     match kind {
         Kind::One(node) => node_child(node, key),
         Kind::Map(node) | Kind::List(node) => Kind::One(node),
-        Kind::Extensible(_) if key.starts_with("x-") => Kind::One(Node::Data),
+        Kind::Extensible(_) if key.starts_with("x-") => Kind::One(Object::Data),
         Kind::Extensible(node) => Kind::One(node),
     }
 }
@@ -124,9 +124,9 @@ pub fn item(kind: Kind) -> Kind {
     }
 }
 
-fn node_child(node: Node, key: &str) -> Kind {
+fn node_child(node: Object, key: &str) -> Kind {
     use Kind::{Extensible, List, Map, One};
-    use Node::*;
+    use Object::*;
     if node == Data || key.starts_with("x-") {
         return One(Data);
     }
@@ -201,7 +201,7 @@ pub fn visit<'a>(
     at: &mut String,
     found: &mut impl FnMut(&'a Value, Kind, &str),
 ) {
-    if kind == Kind::One(Node::Data) {
+    if kind == Kind::One(Object::Data) {
         return;
     }
     found(value, kind, at);
