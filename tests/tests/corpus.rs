@@ -19,7 +19,7 @@ use std::path::Path;
 
 use xtask::catalogue::{Profile, Settings};
 use xtask::corpus::DOCUMENTS;
-use xtask::passes::{Outcome, Pass};
+use xtask::passes::{Pass, PassOutcome};
 
 use workspace_tests::corpus;
 
@@ -98,11 +98,13 @@ fn every_document_generates_operation_by_operation() {
             for pass in [Pass::Errors, Pass::ApiVersion] {
                 match passes.get(&pass) {
                     None => problems.push(format!("{}: `{id}` has no {pass} outcome", doc.name)),
-                    Some(Outcome::Reported(reason)) if reason.trim().is_empty() => problems.push(
-                        format!("{}: `{id}` reported by {pass} without a reason", doc.name),
-                    ),
-                    Some(Outcome::Reported(_)) => reported += 1,
-                    Some(Outcome::Transformed) => {}
+                    Some(PassOutcome::Reported(reason)) if reason.trim().is_empty() => problems
+                        .push(format!(
+                            "{}: `{id}` reported by {pass} without a reason",
+                            doc.name
+                        )),
+                    Some(PassOutcome::Reported(_)) => reported += 1,
+                    Some(PassOutcome::Transformed) => {}
                 }
             }
         }

@@ -205,10 +205,10 @@ fn schema_constructs_are_rewritten_with_the_same_values() {
     let names: Vec<&String> = doc.components.as_ref().unwrap().schemas.keys().collect();
     assert!(names.iter().any(|n| *n == "TagAllOf0"), "{names:?}");
     // `type: null`, `type: file` and the bad default are in the record.
-    let rules: Vec<xtask::normalise::Rule> = facts.rewrites.iter().map(|r| r.rule).collect();
-    assert!(rules.contains(&xtask::normalise::Rule::NullType));
-    assert!(rules.contains(&xtask::normalise::Rule::Default));
-    assert!(rules.contains(&xtask::normalise::Rule::TypeBesideComposite));
+    let rules: Vec<xtask::normalise::RewriteRule> = facts.rewrites.iter().map(|r| r.rule).collect();
+    assert!(rules.contains(&xtask::normalise::RewriteRule::NullType));
+    assert!(rules.contains(&xtask::normalise::RewriteRule::Default));
+    assert!(rules.contains(&xtask::normalise::RewriteRule::TypeBesideComposite));
     // `minLength: 0` is no check (typify's `< 0usize` is a warning).
     assert!(
         code.contains("> 10usize") && !code.contains("< 0usize"),

@@ -88,7 +88,7 @@ pub enum Mode {
 
 /// What [`run`] did.
 #[derive(Debug)]
-pub struct Outcome {
+pub struct CodegenOutcome {
     /// The generated APIs, in catalogue order.
     pub generated: Vec<Generated>,
     /// In [`Mode::Write`]: each file and whether it was written.
@@ -264,7 +264,7 @@ fn print_summary(g: &Generated, written: &[(String, WriteStatus)], mode: Mode) {
 /// `cargo xtask codegen [--check]` without the printing: generate every API
 /// in memory, then write (or compare) the files. If any API fails, nothing
 /// is written.
-pub fn run(root: &Path, apis: &[Api<'_>], mode: Mode) -> Result<Outcome> {
+pub fn run(root: &Path, apis: &[Api<'_>], mode: Mode) -> Result<CodegenOutcome> {
     let generated = generate_all(root, apis)?;
     let (written, stale) = match mode {
         Mode::Write => (
@@ -282,7 +282,7 @@ pub fn run(root: &Path, apis: &[Api<'_>], mode: Mode) -> Result<Outcome> {
             (Vec::new(), stale)
         }
     };
-    Ok(Outcome {
+    Ok(CodegenOutcome {
         generated,
         written,
         stale,

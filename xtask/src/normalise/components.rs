@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::OpenAPI;
 
 use super::walk::{self, Visited};
-use super::{Rewrite, Rule};
+use super::{Rewrite, RewriteRule};
 use crate::names::typify_type_name;
 
 const COMPONENT_SCHEMA: &str = "#/components/schemas/";
@@ -83,7 +83,7 @@ pub(super) fn distinct(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
             "another component schema"
         };
         log.push(Rewrite {
-            rule: Rule::Name,
+            rule: RewriteRule::Name,
             at: format!("{COMPONENT_SCHEMA}{old}"),
             detail: format!("renamed `{new}`: {holder} has its Rust name `{rust}`"),
         });

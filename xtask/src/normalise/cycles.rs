@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind};
 
-use super::{Rewrite, Rule};
+use super::{Rewrite, RewriteRule};
 
 const COMPONENT_SCHEMA: &str = "#/components/schemas/";
 
@@ -103,7 +103,7 @@ pub(super) fn fix(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
             }
         };
         log.push(Rewrite {
-            rule: Rule::Cycle,
+            rule: RewriteRule::Cycle,
             at: format!(
                 "/components/schemas/{}",
                 crate::spec::escape_pointer(&child)

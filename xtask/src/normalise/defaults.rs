@@ -21,7 +21,7 @@ use openapiv3::{SchemaKind, Type};
 use serde_json::Value;
 
 use super::walk;
-use super::{Rewrite, Rule};
+use super::{Rewrite, RewriteRule};
 
 /// Drops every `default` that does not fit its schema's type or enum.
 pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
@@ -38,7 +38,7 @@ pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
         };
         if vacuous {
             log.push(Rewrite {
-                rule: Rule::Default,
+                rule: RewriteRule::Default,
                 at: at.pointer(),
                 detail: "a minimum length or count of 0 bounds nothing: dropped".to_string(),
             });
@@ -61,7 +61,7 @@ pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
             data.nullable |= nullable;
             super::append_note(&mut data.description, &note);
             log.push(Rewrite {
-                rule: Rule::Default,
+                rule: RewriteRule::Default,
                 at: at.pointer(),
                 detail: format!(
                     "`type: {typ}` with enum values of another type: any JSON value here"
@@ -105,7 +105,7 @@ pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
             };
             schema.schema_data.default = None;
             log.push(Rewrite {
-                rule: Rule::Default,
+                rule: RewriteRule::Default,
                 at: at.pointer(),
                 detail: format!("`default: {shown}` does not fit the schema: dropped"),
             });

@@ -21,7 +21,7 @@ use openapiv3::{SchemaKind, Type};
 use serde_json::Value;
 
 use super::walk;
-use super::{Rewrite, Rule};
+use super::{Rewrite, RewriteRule};
 
 /// A string enum made a plain string because its values' Rust names collide.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub(super) fn fix(
                 dedup(&mut s.enumeration);
                 if s.enumeration.len() != before {
                     log.push(Rewrite {
-                        rule: Rule::EnumNames,
+                        rule: RewriteRule::EnumNames,
                         at: at.pointer(),
                         detail: "duplicate enum values removed".to_string(),
                     });
@@ -70,7 +70,7 @@ pub(super) fn fix(
                 dedup(&mut any.enumeration);
                 if any.enumeration.len() != before {
                     log.push(Rewrite {
-                        rule: Rule::EnumNames,
+                        rule: RewriteRule::EnumNames,
                         at: at.pointer(),
                         detail: "duplicate enum values removed".to_string(),
                     });
@@ -105,7 +105,7 @@ pub(super) fn fix(
         let note = format!("One of: {list}.");
         super::append_note(description, &note);
         log.push(Rewrite {
-            rule: Rule::OpenedEnum,
+            rule: RewriteRule::OpenedEnum,
             at: at.pointer(),
             detail: format!(
                 "{} values whose Rust names collide: now a plain string",

@@ -12,7 +12,7 @@
 use openapiv3::SchemaKind;
 
 use super::walk;
-use super::{Rewrite, Rule};
+use super::{Rewrite, RewriteRule};
 
 /// Types that have no format in OpenAPI 3.0.
 const FORMATLESS: [&str; 3] = ["object", "array", "boolean"];
@@ -37,7 +37,7 @@ pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
             *schema = plain;
         }
         log.push(Rewrite {
-            rule: Rule::Format,
+            rule: RewriteRule::Format,
             at: at.pointer(),
             detail,
         });

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
-use super::{Rewrite, Rule};
+use super::{Rewrite, RewriteRule};
 use crate::names::method_name;
 
 /// Gives every operation a distinct operationId with a distinct Rust name;
@@ -48,7 +48,7 @@ pub(super) fn fix(
                     None => format!("no operationId: named `{id}` after its method and path"),
                 };
                 log.push(Rewrite {
-                    rule: Rule::OperationId,
+                    rule: RewriteRule::OperationId,
                     at: format!("{method} {path}"),
                     detail,
                 });

@@ -19,7 +19,7 @@
 use openapiv3::{SchemaKind, Type};
 
 use super::walk;
-use super::{Rewrite, Rule};
+use super::{Rewrite, RewriteRule};
 
 const SCALARS: [&str; 4] = ["string", "integer", "number", "boolean"];
 
@@ -32,7 +32,7 @@ pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
         if let Some((kind, detail)) = object_composite(any) {
             schema.schema_kind = kind;
             log.push(Rewrite {
-                rule: Rule::TypeBesideComposite,
+                rule: RewriteRule::TypeBesideComposite,
                 at: at.pointer(),
                 detail: detail.to_string(),
             });
@@ -69,7 +69,7 @@ pub(super) fn fix(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
             "an `enum` beside `allOf`: the enum alone"
         };
         log.push(Rewrite {
-            rule: Rule::TypeBesideComposite,
+            rule: RewriteRule::TypeBesideComposite,
             at: at.pointer(),
             detail: detail.to_string(),
         });

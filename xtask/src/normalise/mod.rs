@@ -157,7 +157,7 @@ pub struct Media {
 
 /// Which rule made a [`Rewrite`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Rule {
+pub enum RewriteRule {
     /// An operationId was added or renamed ([`ids`]).
     OperationId,
     /// A deep reference was hoisted to a component schema ([`refs`]).
@@ -198,7 +198,7 @@ pub enum Rule {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rewrite {
     /// The rule.
-    pub rule: Rule,
+    pub rule: RewriteRule,
     /// Where: a JSON pointer, a reference, or an operation.
     pub at: String,
     /// What it did, in a sentence.
@@ -424,22 +424,30 @@ fn operation(
     taken: &mut BTreeSet<String>,
 ) -> Result<OperationOutcome, String> {
     let method = crate::names::method_name(at.operation_id.as_deref().unwrap_or_default());
-    let note = |rule: Rule, detail: String| Rewrite {
+    let note = |rule: RewriteRule, detail: String| Rewrite {
         rule,
         at: at.to_string(),
         detail,
     };
     let mut rewrites = Vec::new();
     let param_notes = params::rewrite(op, &at.path, shared, ctx)?;
-    rewrites.extend(param_notes.into_iter().map(|d| note(Rule::Parameter, d)));
+    rewrites.extend(
+        param_notes
+            .into_iter()
+            .map(|d| note(RewriteRule::Parameter, d)),
+    );
     let body = bodies::rewrite(op, ctx)?;
-    rewrites.extend(body.notes.into_iter().map(|d| note(Rule::RequestBody, d)));
+    rewrites.extend(
+        body.notes
+            .into_iter()
+            .map(|d| note(RewriteRule::RequestBody, d)),
+    );
     let responses = responses::rewrite(op, at, &method, ctx, taken)?;
     rewrites.extend(
         responses
             .notes
             .into_iter()
-            .map(|d| note(Rule::Responses, d)),
+            .map(|d| note(RewriteRule::Responses, d)),
     );
     Ok(OperationOutcome {
         media: Media {

@@ -29,7 +29,7 @@ use openapiv3::{
     SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
-use super::{Rewrite, Rule};
+use super::{Rewrite, RewriteRule};
 use crate::names::{type_name, typify_type_name};
 
 /// Drops colliding properties, then titles schemas whose type names collide.
@@ -169,7 +169,7 @@ fn merged_properties(
                     props.shift_remove(&name);
                     required.retain(|r| *r != name);
                     log.push(Rewrite {
-                        rule: Rule::Name,
+                        rule: RewriteRule::Name,
                         at: format!("{at}/allOf/{i}"),
                         detail: format!(
                             "property `{name}` dropped: `{first}` of another member of the `allOf` has its Rust field name `{field}`"
@@ -232,7 +232,7 @@ fn properties(schema: &mut Schema, at: &str, log: &mut Vec<Rewrite>) {
             props.shift_remove(name);
             required.retain(|r| r != name);
             log.push(Rewrite {
-                rule: Rule::Name,
+                rule: RewriteRule::Name,
                 at: at.to_string(),
                 detail: format!(
                     "property `{name}` dropped: `{keep}` has its Rust field name `{field}`{}",
@@ -430,7 +430,7 @@ fn types(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
         for (path, old, new) in renames {
             if retitle(openapi, &path, &new) {
                 log.push(Rewrite {
-                    rule: Rule::Name,
+                    rule: RewriteRule::Name,
                     at: path.to_string(),
                     detail: format!(
                         "its Rust type would be `{old}`, a name already taken: titled `{new}`"
@@ -1662,7 +1662,9 @@ mod tests {
         let mut normalised = openapi.clone();
         let out = crate::normalise::normalise(&mut normalised, "test");
         assert!(
-            out.rewrites.iter().all(|r| r.rule != super::Rule::Name),
+            out.rewrites
+                .iter()
+                .all(|r| r.rule != super::RewriteRule::Name),
             "{:?}",
             out.rewrites
         );

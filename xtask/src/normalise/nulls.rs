@@ -15,7 +15,7 @@ use openapiv3::{AnySchema, SchemaKind, StringFormat, StringType, Type, VariantOr
 use serde_json::Value;
 
 use super::walk;
-use super::{Rewrite, Rule};
+use super::{Rewrite, RewriteRule};
 
 const KNOWN: [&str; 6] = ["boolean", "object", "array", "number", "string", "integer"];
 
@@ -54,7 +54,7 @@ pub(super) fn map(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite>) {
             }
         };
         log.push(Rewrite {
-            rule: Rule::NullType,
+            rule: RewriteRule::NullType,
             at: at.pointer(),
             detail,
         });
@@ -135,7 +135,7 @@ pub(super) fn split_nullable_composites(openapi: &mut openapiv3::OpenAPI, log: &
             .schemas
             .insert(value.clone(), openapiv3::ReferenceOr::Item(inner));
         log.push(Rewrite {
-            rule: Rule::NullType,
+            rule: RewriteRule::NullType,
             at: format!("/components/schemas/{}", crate::spec::escape_pointer(&name)),
             detail: format!("nullable composite split: `{value}` or null"),
         });
@@ -228,7 +228,7 @@ pub(super) fn enum_nulls(openapi: &mut openapiv3::OpenAPI, log: &mut Vec<Rewrite
         string.enumeration.retain(Option::is_some);
         schema.schema_data.nullable = true;
         log.push(Rewrite {
-            rule: Rule::NullType,
+            rule: RewriteRule::NullType,
             at: format!("#/components/schemas/{name}"),
             detail: "`null` among the enum values is now `nullable: true`".to_string(),
         });

@@ -13,7 +13,7 @@
 use openapiv3::{OpenAPI, SchemaKind, Type};
 
 use super::walk;
-use super::{Rewrite, Rule};
+use super::{Rewrite, RewriteRule};
 
 /// Drops every `pattern` that `regress` cannot compile; see the module docs.
 pub(super) fn fix(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
@@ -34,7 +34,7 @@ pub(super) fn fix(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
         );
         *pattern = None;
         log.push(Rewrite {
-            rule: Rule::Pattern,
+            rule: RewriteRule::Pattern,
             at: at.pointer(),
             detail,
         });

@@ -18,7 +18,7 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind};
 use serde_json::Value;
 
 use super::walk::{self, Visited};
-use super::{Rewrite, Rule};
+use super::{Rewrite, RewriteRule};
 
 const COMPONENT_SCHEMA: &str = "#/components/schemas/";
 
@@ -44,7 +44,7 @@ pub(super) fn hoist(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) -> BTreeMap<S
                     let detail = format!("resolves to the component schema `{name}`");
                     mapping.insert(reference.clone(), format!("{COMPONENT_SCHEMA}{name}"));
                     log.push(Rewrite {
-                        rule: Rule::HoistedRef,
+                        rule: RewriteRule::HoistedRef,
                         at: reference,
                         detail,
                     });
@@ -53,14 +53,19 @@ pub(super) fn hoist(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) -> BTreeMap<S
                 Target::Inline(schema) => {
                     let name = fresh_name(openapi, &reference);
                     let detail = format!("copied into the component schema `{name}`");
-                    (name, *schema, Rule::HoistedRef, detail)
+                    (name, *schema, RewriteRule::HoistedRef, detail)
                 }
                 Target::Missing => {
                     let name = fresh_name(openapi, &reference);
                     let detail = format!(
                         "points at nothing; now the empty schema `{name}` (any JSON value)"
                     );
-                    (name, any_schema(&reference), Rule::DanglingRef, detail)
+                    (
+                        name,
+                        any_schema(&reference),
+                        RewriteRule::DanglingRef,
+                        detail,
+                    )
                 }
             };
             mapping.insert(reference.clone(), format!("{COMPONENT_SCHEMA}{name}"));

@@ -16,7 +16,7 @@ use openapiv3::{
 };
 
 use super::walk;
-use super::{Rewrite, Rule};
+use super::{Rewrite, RewriteRule};
 
 /// Rewrites every open-enum union of the document; see the module docs.
 pub(super) fn fix(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
@@ -53,7 +53,7 @@ pub(super) fn fix(openapi: &mut OpenAPI, log: &mut Vec<Rewrite>) {
         }
         schema.schema_kind = SchemaKind::Type(Type::String(StringType::default()));
         log.push(Rewrite {
-            rule: Rule::OpenUnion,
+            rule: RewriteRule::OpenUnion,
             at: at.pointer(),
             detail: format!(
                 "`anyOf` of any string and {} known value(s): a plain string",

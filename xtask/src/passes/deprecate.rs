@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use syn::{Item, parse_quote};
 
-use super::{OperationFacts, Outcome, Pass, PassReport, syntax};
+use super::{OperationFacts, Pass, PassOutcome, PassReport, syntax};
 
 /// Marks the methods of `item` (when it is `impl Client`); records the
 /// operations marked (see [`unmarked`] for the others).
@@ -38,7 +38,7 @@ pub fn mark(
             note.push_str(&format!(" (see {url})"));
         }
         f.attrs.push(parse_quote!(#[deprecated(note = #note)]));
-        report.record(&id, Pass::Deprecate, Outcome::Transformed);
+        report.record(&id, Pass::Deprecate, PassOutcome::Transformed);
     }
 }
 
@@ -54,7 +54,7 @@ pub fn unmarked(facts: &BTreeMap<String, OperationFacts>, report: &mut PassRepor
             report.record(
                 id,
                 Pass::Deprecate,
-                Outcome::Reported("no `Client` method of that name".to_string()),
+                PassOutcome::Reported("no `Client` method of that name".to_string()),
             );
         }
     }

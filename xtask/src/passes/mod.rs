@@ -73,7 +73,7 @@ impl fmt::Display for Pass {
 
 /// What a pass did to one operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub enum PassOutcome {
     /// Rewritten as the pass intends.
     Transformed,
     /// Left as progenitor made it, for this reason.
@@ -84,7 +84,7 @@ pub enum Outcome {
 #[derive(Clone, Debug, Default)]
 pub struct PassReport {
     /// Every outcome of every per-operation pass.
-    pub operations: BTreeMap<String, BTreeMap<Pass, Outcome>>,
+    pub operations: BTreeMap<String, BTreeMap<Pass, PassOutcome>>,
     /// Problems that concern no single operation (a union type not found).
     pub notes: Vec<String>,
     /// The crate's cargo features, each with the tag it stands for.
@@ -93,7 +93,7 @@ pub struct PassReport {
 
 impl PassReport {
     /// Records what `pass` did to operation `id`.
-    pub fn record(&mut self, id: &str, pass: Pass, outcome: Outcome) {
+    pub fn record(&mut self, id: &str, pass: Pass, outcome: PassOutcome) {
         self.operations
             .entry(id.to_string())
             .or_default()
@@ -116,8 +116,10 @@ impl PassReport {
                 passes
                     .iter()
                     .filter_map(move |(pass, outcome)| match outcome {
-                        Outcome::Reported(reason) => Some((id.as_str(), *pass, reason.as_str())),
-                        Outcome::Transformed => None,
+                        PassOutcome::Reported(reason) => {
+                            Some((id.as_str(), *pass, reason.as_str()))
+                        }
+                        PassOutcome::Transformed => None,
                     })
             })
             .collect()
@@ -501,7 +503,7 @@ pub fn finish(plan: &Plan, report: &mut PassReport) {
             report.record(
                 id,
                 Pass::Errors,
-                Outcome::Reported("progenitor generated no request code for it".to_string()),
+                PassOutcome::Reported("progenitor generated no request code for it".to_string()),
             );
         }
     }

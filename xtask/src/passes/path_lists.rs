@@ -12,7 +12,7 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Token, parse_quote};
 
-use super::{OperationFacts, Outcome, Pass, PassReport, syntax};
+use super::{OperationFacts, Pass, PassOutcome, PassReport, syntax};
 
 /// Rewrites the URL of every operation with list path parameters.
 pub fn rewrite(
@@ -56,9 +56,9 @@ impl VisitMut for Rewrite<'_> {
             .filter(|name| !urls.rewritten.contains(name))
             .collect();
         let outcome = if missing.is_empty() {
-            Outcome::Transformed
+            PassOutcome::Transformed
         } else {
-            Outcome::Reported(format!(
+            PassOutcome::Reported(format!(
                 "no `encode_path(&{}.to_string())` found for the list path parameter(s) {missing:?}",
                 missing[0]
             ))

@@ -52,7 +52,7 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, ImplItemFn, Stmt, Type, parse_quote};
 
 use super::syntax::{self, StatusPattern};
-use super::{Outcome, Pass, PassReport, Plan};
+use super::{Pass, PassOutcome, PassReport, Plan};
 
 /// Rewrites every operation body in `item`, recording one outcome per
 /// operation for [`Pass::Errors`] and [`Pass::ApiVersion`].
@@ -181,15 +181,15 @@ impl VisitMut for Rewrite<'_> {
         let api_version = drop_api_version(f);
         self.report.record(&id, Pass::ApiVersion, api_version);
         let outcome = match self.plan.consts.get(&id) {
-            None => Outcome::Reported(format!(
+            None => PassOutcome::Reported(format!(
                 "`{id}` is not an operation of the spec, so it has no facts to report errors with"
             )),
             Some(constant) => match plan(f, &id, &response, self.plan) {
                 Ok(plan) => {
                     apply(f, &format_ident!("{}", constant), &response, plan);
-                    Outcome::Transformed
+                    PassOutcome::Transformed
                 }
-                Err(reason) => Outcome::Reported(reason),
+                Err(reason) => PassOutcome::Reported(reason),
             },
         };
         self.report.record(&id, Pass::Errors, outcome);
@@ -242,11 +242,11 @@ pub(super) fn operation_id(block: &syn::Block) -> Option<String> {
 }
 
 /// Removes `header_map.append(.., <.. api_version() ..>);` from the body.
-fn drop_api_version(f: &mut ImplItemFn) -> Outcome {
+fn drop_api_version(f: &mut ImplItemFn) -> PassOutcome {
     let before = f.block.stmts.len();
     f.block.stmts.retain(|stmt| !appends_api_version(stmt));
     if f.block.stmts.len() == before {
-        return Outcome::Reported(
+        return PassOutcome::Reported(
             "no statement appends the `api-version` header: progenitor's output changed shape"
                 .to_string(),
         );
@@ -261,7 +261,7 @@ fn drop_api_version(f: &mut ImplItemFn) -> Outcome {
             local.attrs.push(parse_quote!(#[allow(unused_mut)]));
         }
     }
-    Outcome::Transformed
+    PassOutcome::Transformed
 }
 
 fn appends_api_version(stmt: &Stmt) -> bool {
