@@ -19,7 +19,7 @@ use std::path::Path;
 
 use xtask::catalogue::{Profile, Settings};
 use xtask::corpus::DOCUMENTS;
-use xtask::passes::{Pass, PassOutcome};
+use xtask::passes::{OperationPass, PassOutcome};
 
 use workspace_tests::corpus;
 
@@ -95,7 +95,7 @@ fn every_document_generates_operation_by_operation() {
         // pass, and a report says why.
         let mut reported = 0;
         for (id, passes) in &code.passes.operations {
-            for pass in [Pass::Errors, Pass::ApiVersion] {
+            for pass in [OperationPass::Errors, OperationPass::ApiVersion] {
                 match passes.get(&pass) {
                     None => problems.push(format!("{}: `{id}` has no {pass} outcome", doc.name)),
                     Some(PassOutcome::Reported(reason)) if reason.trim().is_empty() => problems

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use syn::{Item, parse_quote};
 
-use super::{OperationFacts, Pass, PassOutcome, PassReport, syntax};
+use super::{OperationFacts, OperationPass, PassOutcome, PassReport, syntax};
 
 /// Marks the methods of `item` (when it is `impl Client`); records the
 /// operations marked (see [`unmarked`] for the others).
@@ -38,7 +38,7 @@ pub fn mark(
             note.push_str(&format!(" (see {url})"));
         }
         f.attrs.push(parse_quote!(#[deprecated(note = #note)]));
-        report.record(&id, Pass::Deprecate, PassOutcome::Transformed);
+        report.record(&id, OperationPass::Deprecate, PassOutcome::Transformed);
     }
 }
 
@@ -49,11 +49,11 @@ pub fn unmarked(facts: &BTreeMap<String, OperationFacts>, report: &mut PassRepor
         if !report
             .operations
             .get(id)
-            .is_some_and(|p| p.contains_key(&Pass::Deprecate))
+            .is_some_and(|p| p.contains_key(&OperationPass::Deprecate))
         {
             report.record(
                 id,
-                Pass::Deprecate,
+                OperationPass::Deprecate,
                 PassOutcome::Reported("no `Client` method of that name".to_string()),
             );
         }

@@ -19,6 +19,9 @@
 //! - [`features`]: one cargo feature per tag, gating each operation and
 //!   what only it needs ([`reach`] finds that).
 //!
+//! Each is a [`Pass`] (learn, then rewrite), and [`PASSES`] is their one
+//! ordered list: the pipeline runs it item by item on every core.
+//!
 //! A pass matches shapes (paths, literals, attributes; see [`syntax`]),
 //! never token text. One that meets a shape it does not know leaves that
 //! code as progenitor made it and says so in the [`PassReport`]: it never fails
@@ -49,7 +52,7 @@ use wiring::Documented;
 
 /// The passes that act per operation, for the [`PassReport`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Pass {
+pub enum OperationPass {
     /// [`sends`]: the runtime's error type.
     Errors,
     /// [`sends`]: no `api-version` header.
@@ -60,13 +63,13 @@ pub enum Pass {
     PathLists,
 }
 
-impl fmt::Display for Pass {
+impl fmt::Display for OperationPass {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Pass::Errors => "errors",
-            Pass::ApiVersion => "api-version",
-            Pass::Deprecate => "deprecate",
-            Pass::PathLists => "path-lists",
+            OperationPass::Errors => "errors",
+            OperationPass::ApiVersion => "api-version",
+            OperationPass::Deprecate => "deprecate",
+            OperationPass::PathLists => "path-lists",
         })
     }
 }
@@ -84,7 +87,7 @@ pub enum PassOutcome {
 #[derive(Clone, Debug, Default)]
 pub struct PassReport {
     /// Every outcome of every per-operation pass.
-    pub operations: BTreeMap<String, BTreeMap<Pass, PassOutcome>>,
+    pub operations: BTreeMap<String, BTreeMap<OperationPass, PassOutcome>>,
     /// Problems that concern no single operation (a union type not found).
     pub notes: Vec<String>,
     /// The crate's cargo features, each with the tag it stands for.
@@ -93,7 +96,7 @@ pub struct PassReport {
 
 impl PassReport {
     /// Records what `pass` did to operation `id`.
-    pub fn record(&mut self, id: &str, pass: Pass, outcome: PassOutcome) {
+    pub fn record(&mut self, id: &str, pass: OperationPass, outcome: PassOutcome) {
         self.operations
             .entry(id.to_string())
             .or_default()
@@ -109,7 +112,7 @@ impl PassReport {
     }
 
     /// Every operation a pass left alone: `(operation, pass, reason)`.
-    pub fn unhandled(&self) -> Vec<(&str, Pass, &str)> {
+    pub fn unhandled(&self) -> Vec<(&str, OperationPass, &str)> {
         self.operations
             .iter()
             .flat_map(|(id, passes)| {
@@ -383,77 +386,190 @@ impl Plan {
     }
 }
 
-/// Phase one, for one item: what can be done knowing the item alone (open
-/// an enum, make a struct's lists clearable), and what the items of phase
-/// two must know. Union enums are recorded before anything changes them.
+/// One post-processing pass, in the two phases every item goes through:
+/// what it can do and learn knowing the item alone, then, once every item
+/// has been learnt from (on every worker), what needs the whole file.
+pub trait Pass: Sync {
+    /// Phase one, for one item.
+    fn learn(&self, _item: &mut Item, _place: Place, _plan: &Plan, _learnt: &mut Learnt) {}
+    /// Phase two, for one item, with what every item taught ([`Plan::learnt`]).
+    fn rewrite(&self, _item: &mut Item, _place: Place, _plan: &Plan, _report: &mut PassReport) {}
+}
+
+/// Every pass, in the order each item goes through them in both phases.
+pub const PASSES: &[&dyn Pass] = &[
+    &FeatureGates,
+    &Unions,
+    &OpenEnums,
+    &ClearableLists,
+    &Hygiene,
+    &PathLists,
+    &Methods,
+    &Sends,
+    &Deprecations,
+];
+
+/// Phase one, for one item: every pass's [`Pass::learn`].
 pub fn learn(item: &mut Item, place: Place, plan: &Plan) -> Learnt {
     let mut learnt = Learnt::default();
-    if plan.features.enabled() {
-        learnt.parts = features::learn(item, place);
+    if place == Place::Types && matches!(item, Item::Enum(_) | Item::Struct(_)) {
+        learnt.types += 1;
     }
-    if place != Place::Types {
-        return learnt;
-    }
-    match item {
-        Item::Enum(e) => {
-            learnt.types += 1;
-            if plan
-                .union_arms
-                .iter()
-                .any(|arm| loose(&arm.union) == loose(&e.ident.to_string()))
-            {
-                let variants = e
-                    .variants
-                    .iter()
-                    .filter_map(|v| match &v.fields {
-                        Fields::Unnamed(f) if f.unnamed.len() == 1 => f
-                            .unnamed
-                            .first()
-                            .and_then(|field| syntax::type_ident(&field.ty))
-                            .map(|ty| (v.ident.to_string(), ty.to_string())),
-                        _ => None,
-                    })
-                    .collect();
-                learnt.unions.push((e.ident.to_string(), variants));
-            }
-            learnt.opened.extend(enums::open(item));
-        }
-        Item::Struct(_) => {
-            learnt.types += 1;
-            learnt.changed = lists::fields(item);
-        }
-        _ => {}
+    for pass in PASSES {
+        pass.learn(item, place, plan, &mut learnt);
     }
     learnt
 }
 
-/// Phase two, for one item: everything that needs what phase one learnt
-/// across the file, and the operations.
+/// Phase two, for one item: every pass's [`Pass::rewrite`].
 pub fn rewrite(item: &mut Item, place: Place, plan: &Plan, report: &mut PassReport) {
-    if plan.features.enabled() {
-        features::rewrite(item, place, &plan.gates);
+    for pass in PASSES {
+        pass.rewrite(item, place, plan, report);
     }
-    match place {
-        Place::Types => enums::display(item, &plan.learnt.opened),
-        Place::TypesBuilder => lists::builder(item, &plan.learnt.changed),
-        Place::TypesDefaults => {
-            lists::defaults(item, &plan.learnt.changed);
-            allow_dead_default(item);
+}
+
+/// [`features`]: what each item needs, then its `#[cfg(..)]`.
+struct FeatureGates;
+
+impl Pass for FeatureGates {
+    fn learn(&self, item: &mut Item, place: Place, plan: &Plan, learnt: &mut Learnt) {
+        if plan.features.enabled() {
+            learnt.parts = features::learn(item, place);
         }
-        Place::Top | Place::Builder => {
-            if place == Place::Builder {
-                allow_unused_types_import(item);
-            }
-            if plan.lists_in_paths {
-                path_lists::rewrite(item, &plan.facts, report);
-            }
+    }
+
+    fn rewrite(&self, item: &mut Item, place: Place, plan: &Plan, _: &mut PassReport) {
+        if plan.features.enabled() {
+            features::rewrite(item, place, &plan.gates);
+        }
+    }
+}
+
+/// The union enums normalisation synthesised, with their variants' payload
+/// types, for [`sends`] to decode each status into its variant: recorded
+/// before any other pass changes them.
+struct Unions;
+
+impl Pass for Unions {
+    fn learn(&self, item: &mut Item, place: Place, plan: &Plan, learnt: &mut Learnt) {
+        let Item::Enum(e) = item else { return };
+        if place != Place::Types
+            || !plan
+                .union_arms
+                .iter()
+                .any(|arm| loose(&arm.union) == loose(&e.ident.to_string()))
+        {
+            return;
+        }
+        let variants = e
+            .variants
+            .iter()
+            .filter_map(|v| match &v.fields {
+                Fields::Unnamed(f) if f.unnamed.len() == 1 => f
+                    .unnamed
+                    .first()
+                    .and_then(|field| syntax::type_ident(&field.ty))
+                    .map(|ty| (v.ident.to_string(), ty.to_string())),
+                _ => None,
+            })
+            .collect();
+        learnt.unions.push((e.ident.to_string(), variants));
+    }
+}
+
+/// [`enums`]: string enums get their catch-all variant, then a `Display`
+/// that knows it.
+struct OpenEnums;
+
+impl Pass for OpenEnums {
+    fn learn(&self, item: &mut Item, place: Place, _: &Plan, learnt: &mut Learnt) {
+        if place == Place::Types {
+            learnt.opened.extend(enums::open(item));
+        }
+    }
+
+    fn rewrite(&self, item: &mut Item, place: Place, plan: &Plan, _: &mut PassReport) {
+        if place == Place::Types {
+            enums::display(item, &plan.learnt.opened);
+        }
+    }
+}
+
+/// [`lists`]: optional arrays become `Option<Vec<_>>`, and the builders and
+/// defaults that fill them follow.
+struct ClearableLists;
+
+impl Pass for ClearableLists {
+    fn learn(&self, item: &mut Item, place: Place, _: &Plan, learnt: &mut Learnt) {
+        if place == Place::Types && matches!(item, Item::Struct(_)) {
+            learnt.changed = lists::fields(item);
+        }
+    }
+
+    fn rewrite(&self, item: &mut Item, place: Place, plan: &Plan, _: &mut PassReport) {
+        match place {
+            Place::TypesBuilder => lists::builder(item, &plan.learnt.changed),
+            Place::TypesDefaults => lists::defaults(item, &plan.learnt.changed),
+            _ => {}
+        }
+    }
+}
+
+/// The allows that keep a crate free of warnings about code progenitor and
+/// typify write without needing it.
+struct Hygiene;
+
+impl Pass for Hygiene {
+    fn rewrite(&self, item: &mut Item, place: Place, _: &Plan, _: &mut PassReport) {
+        match place {
+            Place::TypesDefaults => allow_dead_default(item),
+            Place::Builder => allow_unused_types_import(item),
+            _ => {}
+        }
+    }
+}
+
+/// [`path_lists`], for the crates that have list path parameters at all.
+struct PathLists;
+
+impl Pass for PathLists {
+    fn rewrite(&self, item: &mut Item, place: Place, plan: &Plan, report: &mut PassReport) {
+        if plan.lists_in_paths && matches!(place, Place::Top | Place::Builder) {
+            path_lists::rewrite(item, &plan.facts, report);
+        }
+    }
+}
+
+/// [`methods`].
+struct Methods;
+
+impl Pass for Methods {
+    fn rewrite(&self, item: &mut Item, place: Place, _: &Plan, _: &mut PassReport) {
+        if matches!(place, Place::Top | Place::Builder) {
             methods::rewrite(item);
-            sends::rewrite(item, plan, report);
-            if place == Place::Top {
-                deprecate::mark(item, &plan.facts, &plan.title, report);
-            }
         }
-        Place::Elsewhere => {}
+    }
+}
+
+/// [`sends`].
+struct Sends;
+
+impl Pass for Sends {
+    fn rewrite(&self, item: &mut Item, place: Place, plan: &Plan, report: &mut PassReport) {
+        if matches!(place, Place::Top | Place::Builder) {
+            sends::rewrite(item, plan, report);
+        }
+    }
+}
+
+/// [`deprecate`].
+struct Deprecations;
+
+impl Pass for Deprecations {
+    fn rewrite(&self, item: &mut Item, place: Place, plan: &Plan, report: &mut PassReport) {
+        if place == Place::Top {
+            deprecate::mark(item, &plan.facts, &plan.title, report);
+        }
     }
 }
 
@@ -498,11 +614,11 @@ pub fn finish(plan: &Plan, report: &mut PassReport) {
         if !report
             .operations
             .get(id)
-            .is_some_and(|p| p.contains_key(&Pass::Errors))
+            .is_some_and(|p| p.contains_key(&OperationPass::Errors))
         {
             report.record(
                 id,
-                Pass::Errors,
+                OperationPass::Errors,
                 PassOutcome::Reported("progenitor generated no request code for it".to_string()),
             );
         }

@@ -12,7 +12,7 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Token, parse_quote};
 
-use super::{OperationFacts, Pass, PassOutcome, PassReport, syntax};
+use super::{OperationFacts, OperationPass, PassOutcome, PassReport, syntax};
 
 /// Rewrites the URL of every operation with list path parameters.
 pub fn rewrite(
@@ -63,7 +63,7 @@ impl VisitMut for Rewrite<'_> {
                 missing[0]
             ))
         };
-        self.report.record(&id, Pass::PathLists, outcome);
+        self.report.record(&id, OperationPass::PathLists, outcome);
     }
 }
 

@@ -52,10 +52,10 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, Ident, ImplItemFn, Stmt, Type, parse_quote};
 
 use super::syntax::{self, StatusPattern};
-use super::{Pass, PassOutcome, PassReport, Plan};
+use super::{OperationPass, PassOutcome, PassReport, Plan};
 
 /// Rewrites every operation body in `item`, recording one outcome per
-/// operation for [`Pass::Errors`] and [`Pass::ApiVersion`].
+/// operation for [`OperationPass::Errors`] and [`OperationPass::ApiVersion`].
 pub fn rewrite(item: &mut syn::Item, plan: &Plan, report: &mut PassReport) {
     let mut pass = Rewrite { plan, report };
     pass.visit_item_mut(item);
@@ -179,7 +179,8 @@ impl VisitMut for Rewrite<'_> {
         };
         let response = status_match.response.clone();
         let api_version = drop_api_version(f);
-        self.report.record(&id, Pass::ApiVersion, api_version);
+        self.report
+            .record(&id, OperationPass::ApiVersion, api_version);
         let outcome = match self.plan.consts.get(&id) {
             None => PassOutcome::Reported(format!(
                 "`{id}` is not an operation of the spec, so it has no facts to report errors with"
@@ -192,7 +193,7 @@ impl VisitMut for Rewrite<'_> {
                 Err(reason) => PassOutcome::Reported(reason),
             },
         };
-        self.report.record(&id, Pass::Errors, outcome);
+        self.report.record(&id, OperationPass::Errors, outcome);
     }
 }
 
