@@ -12,7 +12,7 @@
 //!   after it) leaves that operation out;
 //! - a type of the `types` module (or its builder) makes its component
 //!   schema any JSON value, the same degradation as a schema progenitor
-//!   cannot take ([`crate::normalise::isolate::neutralise`]);
+//!   cannot take ([`crate::pipeline::isolate::neutralise`]);
 //!
 //! then the crate is generated and checked again, a bounded number of
 //! rounds. What cannot be traced is reported as it is. The user gets a
@@ -27,7 +27,8 @@ use openapiv3::OpenAPI;
 use serde_json::Value;
 use syn::spanned::Spanned as _;
 
-use crate::normalise::{Degraded, Normalised, Skipped, isolate};
+use crate::normalise::{Degraded, Normalised, Skipped};
+use crate::pipeline::isolate;
 use crate::spec;
 
 /// What earlier rounds found the compiler refusing: degraded in the

@@ -48,7 +48,6 @@ mod defaults;
 mod enums;
 mod formats;
 mod ids;
-pub mod isolate;
 pub mod media;
 mod mixed;
 mod names;
@@ -59,7 +58,7 @@ mod refs;
 mod responses;
 mod shapes;
 mod unions;
-mod walk;
+pub(crate) mod walk;
 
 pub use bodies::{Form, FormField, FormKind, FormStyle};
 pub use enums::OpenedEnum;
@@ -120,13 +119,13 @@ pub struct Degraded {
 /// tried only when the one before did not let the document generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Degradation {
-    /// Its `default`s are dropped ([`isolate::without_defaults`]): typify
+    /// Its `default`s are dropped ([`crate::pipeline::isolate::without_defaults`]): typify
     /// checks each default against the type it makes and refuses the
     /// schema when it cannot (a default on an `anyOf`, for one). Defaults
     /// are the server's to apply, so requests and responses stay the same;
     /// a field the server leaves out is `None` rather than the default.
     NoDefaults,
-    /// It is any JSON value, `serde_json::Value` ([`isolate::neutralise`]).
+    /// It is any JSON value, `serde_json::Value` ([`crate::pipeline::isolate::neutralise`]).
     AnyJson,
 }
 

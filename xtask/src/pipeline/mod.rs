@@ -18,11 +18,12 @@ use proc_macro2::TokenStream;
 
 use crate::catalogue::Settings;
 use crate::deps::Dependency;
-use crate::normalise::{self, Degradation, Degraded, Normalised, Skipped, isolate};
+use crate::normalise::{self, Degradation, Degraded, Normalised, Skipped};
 use crate::passes;
 use crate::spec::{self, Spec};
 use crate::verify::Forced;
 
+pub mod isolate;
 mod items;
 
 /// The steps of [`generate_with`], in order, as [`Code::timings`] gives them.

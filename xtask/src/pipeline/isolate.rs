@@ -209,8 +209,8 @@ pub fn without_defaults(openapi: &mut OpenAPI, name: &str) -> bool {
         return false;
     };
     let mut dropped = false;
-    super::walk::reference_or_schema(slot, &mut Default::default(), &mut |node, _| {
-        if let super::walk::Visited::Schema(s) = node {
+    crate::normalise::walk::reference_or_schema(slot, &mut Default::default(), &mut |node, _| {
+        if let crate::normalise::walk::Visited::Schema(s) = node {
             dropped |= s.schema_data.default.take().is_some();
         }
     });
