@@ -64,15 +64,20 @@ pub struct Generated {
     pub notes: Vec<spec::Note>,
     /// The component schemas progenitor was given (after normalisation).
     pub components: Vec<String>,
-    /// progenitor's method names of the generated operations.
-    pub methods: Vec<String>,
-    /// Operations a post-processing pass left as progenitor made them:
-    /// `(operation, pass, reason)`.
-    pub unhandled: Vec<(String, String, String)>,
+    /// What the post-processing passes did to each generated operation
+    /// (by progenitor's method name), and what they left alone.
+    pub passes: crate::passes::PassReport,
     /// Types (structs and enums) in the generated `types` module.
     pub types: usize,
     /// Time spent loading, generating and formatting.
     pub elapsed: Duration,
+}
+
+impl Generated {
+    /// progenitor's method names of the generated operations.
+    pub fn methods(&self) -> Vec<String> {
+        self.passes.operations.keys().cloned().collect()
+    }
 }
 
 pub use crate::workspace::root as workspace_root;
@@ -170,7 +175,7 @@ fn verified(spec: &Path, out: &Path) -> Result<ExitCode> {
             .find(|f| f.path.ends_with("lib.rs"))
             .map_or("", |f| f.contents.as_str());
         let (owners, left) =
-            crate::verify::attribute(text, &errors, &generated.components, &generated.methods);
+            crate::verify::attribute(text, &errors, &generated.components, &generated.methods());
         let mut progress = false;
         for (owner, message) in owners {
             let slot = match &owner {
@@ -256,7 +261,7 @@ fn print_summary(g: &Generated, written: &[(String, WriteStatus)], mode: Mode) {
         let reason = d.reason.lines().next().unwrap_or_default();
         println!("    degraded schema `{}` {}: {reason}", d.schema, d.to);
     }
-    for (id, pass, reason) in &g.unhandled {
+    for (id, pass, reason) in g.passes.unhandled() {
         println!("    left alone by {pass}: `{id}`: {reason}");
     }
 }
@@ -441,16 +446,10 @@ fn generate_with(
             },
         ],
         operations: code.operations,
-        unhandled: code
-            .passes
-            .unhandled()
-            .into_iter()
-            .map(|(id, pass, reason)| (id.to_string(), pass.to_string(), reason.to_string()))
-            .collect(),
         skipped: code.skipped,
         degraded: code.normalised.degraded,
         notes: spec.notes.clone(),
-        methods: code.passes.operations.keys().cloned().collect(),
+        passes: code.passes,
         components: code.components,
         types: code.types,
         elapsed: started.elapsed(),

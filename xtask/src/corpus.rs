@@ -373,7 +373,7 @@ fn codegen(spec: &Path, out: &Path) -> Result<Generated, String> {
             .iter()
             .map(|d| (format!("`{}` {}", d.schema, d.to), d.reason.clone()))
             .collect(),
-        unhandled: generated.unhandled.len(),
+        unhandled: generated.passes.unhandled().len(),
         lines,
         seconds,
         peak_mib: None,
