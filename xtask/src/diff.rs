@@ -8,10 +8,12 @@
 //! - [`rules`]: the specs themselves, change by change, each classified as
 //!   breaking, potentially breaking or non-breaking for a client;
 //! - [`rust`]: the public API of the crate generated (in memory) from each
-//!   version, and the semver bump its next release needs.
+//!   version, as [`surface`] reads it from the code, and the semver bump its
+//!   next release needs.
 
 pub mod rules;
 pub mod rust;
+pub mod surface;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -22,8 +24,8 @@ use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 
 use crate::catalogue::{self, Settings};
+use crate::codegen;
 use crate::spec::{self, Spec};
-use crate::{codegen, surface};
 
 pub use rules::{Change, Severity};
 pub use rust::{Bump, ItemChange};

@@ -26,5 +26,4 @@ pub mod passes;
 pub mod pipeline;
 pub mod render;
 pub mod spec;
-pub mod surface;
 pub mod verify;
