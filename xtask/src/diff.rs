@@ -71,7 +71,7 @@ pub enum FailOn {
 
 /// The whole report: one entry per API.
 #[derive(Clone, Debug, Serialize)]
-pub struct Report {
+pub struct DiffReport {
     /// What was compared with what, for people: "`main` → working tree".
     pub compared: String,
     /// One per API, in catalogue order.
@@ -134,7 +134,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     })
 }
 
-impl Report {
+impl DiffReport {
     /// Whether `--fail-on` asks for a failure status.
     pub fn fails(&self, fail_on: Option<FailOn>) -> bool {
         let worst = match fail_on {
@@ -245,7 +245,7 @@ fn cell(text: &str) -> String {
 
 /// Compares every catalogue spec at git revision `base` (default: the
 /// merge-base of HEAD and `main`) with the working tree under `root`.
-pub fn against_revision(root: &Path, base: Option<&str>) -> Result<Report> {
+pub fn against_revision(root: &Path, base: Option<&str>) -> Result<DiffReport> {
     let (rev, label) = match base {
         Some(rev) => (rev.to_string(), format!("`{rev}`")),
         None => (merge_base(root)?, "the merge-base with `main`".to_string()),
@@ -295,7 +295,7 @@ pub fn against_revision(root: &Path, base: Option<&str>) -> Result<Report> {
             Some(api.version),
         )?);
     }
-    Ok(Report {
+    Ok(DiffReport {
         compared: format!("{label} → working tree"),
         apis,
     })
@@ -303,7 +303,7 @@ pub fn against_revision(root: &Path, base: Option<&str>) -> Result<Report> {
 
 /// Compares two spec files. Generation settings and crate version come from
 /// the catalogue entry whose spec has the new file's name, if any.
-pub fn compare_files(old_path: &Path, new_path: &Path) -> Result<Report> {
+pub fn compare_files(old_path: &Path, new_path: &Path) -> Result<DiffReport> {
     // Any format the loader reads, on either side: a Swagger 2.0 old side
     // against an OpenAPI 3.0 new side compares their 3.0 forms.
     let (old, new) = (spec::load_path(old_path)?, spec::load_path(new_path)?);
@@ -325,7 +325,7 @@ pub fn compare_files(old_path: &Path, new_path: &Path) -> Result<Report> {
         ),
     };
     let api = compare_api(&name, &old, &new, &settings, version)?;
-    Ok(Report {
+    Ok(DiffReport {
         compared: format!("`{}` → `{}`", old_path.display(), new_path.display()),
         apis: vec![api],
     })
