@@ -12,8 +12,10 @@
 //! It reads the generated code, not the spec, on purpose: it describes what
 //! progenitor and our passes actually produced. It is written against shapes
 //! rather than exact texts (types are printed with a normalising printer,
-//! operations are found by the "Sends a `METHOD` request" doc line), so it
-//! keeps working as the generator's output evolves.
+//! attributes and paths are matched by their parsed parts), so it keeps
+//! working as the generator's output evolves. The operations are the
+//! `Client` methods the crate's operations table names, with the method and
+//! path the table gives them.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -21,220 +23,234 @@ use std::fmt;
 use quote::ToTokens as _;
 use syn::{Attribute, Fields, ImplItem, Item, ReturnType, Type};
 
+use crate::passes::syntax;
+
 /// Everything a caller of the generated crate can name.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Surface {
-    /// The operations, by Rust method name.
-    pub operations: BTreeMap<String, Operation>,
-    /// The types of `mod types`, by name.
-    pub types: BTreeMap<String, TypeDef>,
+    /// The operations (by Rust method name) and the types of `mod types`
+    /// (by name), keyed by (is a type, name): operations come first.
+    pub entries: BTreeMap<(bool, String), Entry>,
 }
 
-/// One API operation as the generated client exposes it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Operation {
-    /// Rust method name on `Client`.
-    pub name: String,
-    /// Upper-case HTTP method, from the "Sends a `PUT` request" doc line.
-    pub method: String,
-    /// Path template, such as `/organizations/{organization_id}`.
-    pub path: String,
-    /// `builder` (`client.op().param(x).send()`) or `positional` (`client.op(x)`).
-    pub style: String,
-    /// Parameters other than the body, in declaration order.
-    pub params: Vec<Param>,
-    /// The request body type, when the operation has one.
-    pub body: Option<String>,
-    /// The type a successful call returns inside `ResponseValue`.
-    pub ok: String,
-    /// The error type of the call.
-    pub err: String,
-    /// `#[deprecated]` on the method, its builder or `send`.
+/// One operation or type: its lines in the text form, with what
+/// [`super::rust`] judges a change of it by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The header line without ` [deprecated]`: `operation x: GET /x
+    /// (builder)`, `struct X [markers]`, `newtype X(String)`.
+    pub title: String,
+    /// `#[deprecated]` on an operation's method, its builder or `send`.
     pub deprecated: bool,
+    /// What the entry is to callers' code.
+    pub kind: Kind,
+    /// Parameters, body and results; fields; variants; or value checks; in
+    /// declaration order, which progenitor makes alphabetical for fields.
+    pub members: Vec<Member>,
 }
 
-/// One parameter of an operation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Param {
-    /// Rust name (setter or argument).
-    pub name: String,
-    /// Rust type, normalised.
-    pub ty: String,
-    /// Where it goes: `path`, `query "wire"`, `header "wire"`, or `unknown`.
-    pub location: String,
+/// What an entry is to callers' code, which decides what adding to it breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// An operation called through a builder
+    /// (`client.op().param(x).send()`): a new optional setter breaks nothing.
+    Builder,
+    /// An operation called with its arguments (`client.op(x)`): a new one
+    /// breaks every call.
+    Positional,
+    /// An enum: a new variant breaks exhaustive `match`es.
+    Enum,
+    /// A struct, newtype or alias: a new field breaks struct literals.
+    Type,
 }
 
-/// One type of `mod types`.
+/// One member line of an entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TypeDef {
-    /// A struct with named fields.
-    Struct {
-        /// Struct-level serde markers, such as `deny_unknown_fields`.
-        markers: Vec<String>,
-        /// Fields in declaration order.
-        fields: Vec<Field>,
-    },
-    /// A tuple struct: a constrained newtype such as a string with a maximum
-    /// length, or a wrapper.
-    Newtype {
-        /// Its field types.
-        inner: Vec<String>,
-        /// Struct-level serde markers, such as `transparent`.
-        markers: Vec<String>,
-        /// The checks its `FromStr` makes: `max_length: 50`, `pattern: ...`.
-        checks: Vec<String>,
-    },
-    /// An enum.
-    Enum {
-        /// Enum-level serde markers: `untagged`, `tag = "kind"`, ...
-        markers: Vec<String>,
-        /// Variants in declaration order.
-        variants: Vec<Variant>,
-    },
-    /// `pub type X = Y;`
-    Alias(String),
-}
-
-/// One field of a generated struct.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Field {
-    /// Rust field name.
-    pub name: String,
-    /// Rust type, normalised.
-    pub ty: String,
-    /// Name on the wire: `#[serde(rename)]`, else the field name.
-    pub wire: String,
-    /// `Option<_>` or `#[serde(default)]`: may be absent on the wire.
+pub struct Member {
+    /// Its name in the entry: `param id`, `body`, `ok`, `err`, a field or
+    /// variant, `check max_length`.
+    pub key: String,
+    /// Its line in the text form: `param id: String (path)`,
+    /// `name: String = "name" (required)`, `Basic = "BASIC"`.
+    pub line: String,
+    /// The line as Rust code sees it, without the wire name; `None` for a
+    /// value check, which only `TryFrom` and decoding see.
+    pub rust: Option<String>,
+    /// A parameter or body (an `Option<_>`) that callers may leave out.
     pub optional: bool,
 }
 
-/// One variant of a generated enum.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Variant {
-    /// Rust variant name.
-    pub name: String,
-    /// Field types of a tuple variant (`Unknown(String)`), or `{ a: T }` text.
-    pub data: Option<String>,
-    /// Wire value: `#[serde(rename)]`, else the variant name.
-    pub wire: String,
-    /// Variant-level serde markers: `untagged`, `other`, ...
-    pub markers: Vec<String>,
+impl Entry {
+    /// The header line.
+    pub fn header(&self) -> String {
+        match self.deprecated {
+            true => format!("{} [deprecated]", self.title),
+            false => self.title.clone(),
+        }
+    }
+}
+
+/// The text form: each entry's header line with its member lines (indented
+/// by two spaces), operations first, then types, each sorted by name.
+impl fmt::Display for Surface {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for entry in self.entries.values() {
+            writeln!(f, "{}", entry.header())?;
+            for member in &entry.members {
+                writeln!(f, "  {}", member.line)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Reads the public API surface of one generated file.
 pub fn extract(file: &syn::File) -> Surface {
-    let mut surface = Surface::default();
-    let builders = builder_module(file);
-    for item in &file.items {
-        match item {
-            Item::Mod(m) if m.ident == "types" => {
-                if let Some((_, items)) = &m.content {
-                    for item in items {
-                        if let Some((name, def)) = type_def(item) {
-                            surface.types.insert(name, def);
-                        }
-                    }
-                    for item in items {
-                        add_checks(item, &mut surface.types);
-                    }
-                }
-            }
-            Item::Impl(imp) if imp.trait_.is_none() && type_name(&imp.self_ty) == "Client" => {
-                for item in &imp.items {
-                    let ImplItem::Fn(f) = item else { continue };
-                    if let Some(op) = operation(f, builders) {
-                        surface.operations.insert(op.name.clone(), op);
-                    }
-                }
-            }
-            _ => {}
+    let types = module(file, "types");
+    let mut checks: BTreeMap<String, Vec<Member>> = BTreeMap::new();
+    for item in types {
+        if let Some((name, found)) = from_str_checks(item) {
+            checks.entry(name).or_default().extend(found);
         }
     }
-    surface
+    let mut entries: BTreeMap<(bool, String), Entry> = types
+        .iter()
+        .filter_map(|item| type_entry(item, &checks))
+        .map(|(name, entry)| ((true, name), entry))
+        .collect();
+    let (builders, table) = (module(file, "builder"), table(module(file, "operations")));
+    for item in &file.items {
+        let Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() || !is_named(&imp.self_ty, "Client") {
+            continue;
+        }
+        for item in &imp.items {
+            if let ImplItem::Fn(f) = item
+                && let Some(entry) = operation(f, builders, &table)
+            {
+                entries.insert((false, f.sig.ident.to_string()), entry);
+            }
+        }
+    }
+    Surface { entries }
 }
 
-/// The items of the top-level `mod builder` (builder-style operations).
-fn builder_module(file: &syn::File) -> &[Item] {
+/// The items of the top-level module `name` (`types`, `builder`,
+/// `operations`).
+fn module<'a>(file: &'a syn::File, name: &str) -> &'a [Item] {
     file.items
         .iter()
         .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, i)| i.as_slice()),
+            Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, i)| i.as_slice()),
             _ => None,
         })
         .unwrap_or(&[])
 }
 
-fn type_def(item: &Item) -> Option<(String, TypeDef)> {
+/// Method and path of each operation by its Rust method name, from the
+/// operations table: `pub const X: Operation = Operation { id: "x", method:
+/// Method::Get, path: "/x", .. }`.
+fn table(items: &[Item]) -> BTreeMap<String, (String, String)> {
+    let entry = |item: &Item| {
+        let Item::Const(c) = item else { return None };
+        let syn::Expr::Struct(s) = syntax::unwrap_expr(&c.expr) else {
+            return None;
+        };
+        let field = |name: &str| {
+            s.fields
+                .iter()
+                .find(|f| matches!(&f.member, syn::Member::Named(i) if i == name))
+                .map(|f| &f.expr)
+        };
+        let syn::Expr::Path(method) = syntax::unwrap_expr(field("method")?) else {
+            return None;
+        };
+        let method = method.path.segments.last()?.ident.to_string();
+        let request = (method.to_ascii_uppercase(), string(field("path")?)?);
+        Some((string(field("id")?)?, request))
+    };
+    items.iter().filter_map(entry).collect()
+}
+
+fn type_entry(item: &Item, checks: &BTreeMap<String, Vec<Member>>) -> Option<(String, Entry)> {
+    let entry = |title, kind, members| Entry {
+        title,
+        deprecated: false,
+        kind,
+        members,
+    };
     match item {
         Item::Struct(s) if is_pub(&s.vis) => {
-            let markers = serde_markers(&s.attrs);
-            let def = match &s.fields {
-                Fields::Named(named) => TypeDef::Struct {
-                    markers,
-                    fields: named.named.iter().filter_map(field).collect(),
-                },
-                Fields::Unnamed(unnamed) => TypeDef::Newtype {
-                    inner: unnamed.unnamed.iter().map(|f| print_type(&f.ty)).collect(),
-                    markers,
-                    checks: Vec::new(),
-                },
-                Fields::Unit => TypeDef::Newtype {
-                    inner: Vec::new(),
-                    markers,
-                    checks: Vec::new(),
-                },
+            let (name, markers) = (s.ident.to_string(), markers(&serde_args(&s.attrs)));
+            let entry = match &s.fields {
+                Fields::Named(named) => {
+                    let fields = named.named.iter().filter_map(field).collect();
+                    entry(format!("struct {name}{markers}"), Kind::Type, fields)
+                }
+                // A constrained newtype (a string with a maximum length) or
+                // a wrapper: its `FromStr` says which values it takes.
+                fields => {
+                    let inner = list(fields.iter().map(|f| print_type(&f.ty)));
+                    let checks = checks.get(&name).cloned().unwrap_or_default();
+                    entry(
+                        format!("newtype {name}({inner}){markers}"),
+                        Kind::Type,
+                        checks,
+                    )
+                }
             };
-            Some((s.ident.to_string(), def))
+            Some((name, entry))
         }
         Item::Enum(e) if is_pub(&e.vis) => {
-            let variants = e
-                .variants
-                .iter()
-                .map(|v| {
-                    let serde = serde_args(&v.attrs);
-                    Variant {
-                        name: v.ident.to_string(),
-                        data: match &v.fields {
-                            Fields::Unit => None,
-                            Fields::Unnamed(u) => Some(format!(
-                                "({})",
-                                u.unnamed
-                                    .iter()
-                                    .map(|f| print_type(&f.ty))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )),
-                            Fields::Named(n) => Some(format!(
-                                " {{ {} }}",
-                                n.named
-                                    .iter()
-                                    .map(|f| format!(
-                                        "{}: {}",
-                                        f.ident
-                                            .as_ref()
-                                            .map(ToString::to_string)
-                                            .unwrap_or_default(),
-                                        print_type(&f.ty)
-                                    ))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )),
-                        },
-                        wire: rename(&serde).unwrap_or_else(|| v.ident.to_string()),
-                        markers: markers_of(&serde),
+            let variants = e.variants.iter().map(|v| {
+                let serde = serde_args(&v.attrs);
+                let name = v.ident.to_string();
+                let data = match &v.fields {
+                    Fields::Unit => String::new(),
+                    Fields::Unnamed(u) => {
+                        format!("({})", list(u.unnamed.iter().map(|f| print_type(&f.ty))))
                     }
-                })
-                .collect();
+                    Fields::Named(n) => {
+                        let fields = n.named.iter().map(|f| {
+                            let name = f
+                                .ident
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default();
+                            format!("{name}: {}", print_type(&f.ty))
+                        });
+                        format!(" {{ {} }}", list(fields))
+                    }
+                };
+                let markers = markers(&serde);
+                let rust = format!("{name}{data}{markers}");
+                // An untagged or `other` variant has no wire value of its
+                // own: it takes whatever the named ones do not.
+                let line = if serde
+                    .iter()
+                    .any(|a| matches!(a.key.as_str(), "untagged" | "other"))
+                {
+                    rust.clone()
+                } else {
+                    let wire = rename(&serde).unwrap_or_else(|| name.clone());
+                    format!("{name}{data} = \"{wire}\"{markers}")
+                };
+                Member {
+                    key: name,
+                    line,
+                    rust: Some(rust),
+                    optional: false,
+                }
+            });
+            let title = format!("enum {}{}", e.ident, markers(&serde_args(&e.attrs)));
             Some((
                 e.ident.to_string(),
-                TypeDef::Enum {
-                    markers: serde_markers(&e.attrs),
-                    variants,
-                },
+                entry(title, Kind::Enum, variants.collect()),
             ))
         }
         Item::Type(t) if is_pub(&t.vis) => {
-            Some((t.ident.to_string(), TypeDef::Alias(print_type(&t.ty))))
+            let title = format!("type {} = {}", t.ident, print_type(&t.ty));
+            Some((t.ident.to_string(), entry(title, Kind::Type, Vec::new())))
         }
         _ => None,
     }
@@ -242,29 +258,24 @@ fn type_def(item: &Item) -> Option<(String, TypeDef)> {
 
 /// The value checks of a constrained newtype, read from its `FromStr`:
 /// they change what `TryFrom` and decoding accept, without changing a type.
-fn add_checks(item: &Item, types: &mut BTreeMap<String, TypeDef>) {
-    let Item::Impl(imp) = item else { return };
-    let is_from_str = imp
-        .trait_
-        .as_ref()
-        .and_then(|(path, _)| path.segments.last())
-        .is_some_and(|s| s.ident == "FromStr");
-    if !is_from_str {
-        return;
+fn from_str_checks(item: &Item) -> Option<(String, Vec<Member>)> {
+    let Item::Impl(imp) = item else { return None };
+    let (path, _) = imp.trait_.as_ref()?;
+    if !path.segments.last().is_some_and(|s| s.ident == "FromStr") {
+        return None;
     }
-    let Some(TypeDef::Newtype { checks, .. }) = types.get_mut(&type_name(&imp.self_ty)) else {
-        return;
-    };
-    checks.extend(value_checks(imp));
+    Some((
+        syntax::type_ident(&imp.self_ty)?.to_string(),
+        value_checks(imp),
+    ))
 }
 
 /// `value.chars().count() > N` / `< N` and `Regex::new("…")` in a
-/// `FromStr` body, as `check max_length: N` lines, found on the syntax tree.
-fn value_checks(imp: &syn::ItemImpl) -> Vec<String> {
-    use crate::passes::syntax;
+/// `FromStr` body, as `check max_length: N` members, found on the syntax tree.
+fn value_checks(imp: &syn::ItemImpl) -> Vec<Member> {
     use syn::visit::Visit;
 
-    struct Checks(Vec<String>);
+    struct Checks(Vec<Member>);
     impl<'ast> Visit<'ast> for Checks {
         fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
             let counts_chars = match syntax::unwrap_expr(&b.left) {
@@ -282,19 +293,16 @@ fn value_checks(imp: &syn::ItemImpl) -> Vec<String> {
                 && let Some(name) = name
                 && let Some(n) = syntax::int_value::<u64>(&b.right)
             {
-                self.0.push(format!("check {name}: {n}"));
+                self.0.push(check(name, n));
             }
             syn::visit::visit_expr_binary(self, b);
         }
         fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
             if let Some([pattern]) =
                 syntax::call_to(&syn::Expr::Call(c.clone()), &["Regex", "new"]).as_deref()
-                && let syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) = syntax::unwrap_expr(pattern)
+                && let Some(pattern) = string(pattern)
             {
-                self.0.push(format!("check pattern: {}", s.value()));
+                self.0.push(check("pattern", pattern));
             }
             syn::visit::visit_expr_call(self, c);
         }
@@ -304,98 +312,123 @@ fn value_checks(imp: &syn::ItemImpl) -> Vec<String> {
     checks.0
 }
 
-fn field(f: &syn::Field) -> Option<Field> {
+/// A value check: only `TryFrom` and decoding see it, not Rust code.
+fn check(name: &str, value: impl fmt::Display) -> Member {
+    Member {
+        key: format!("check {name}"),
+        line: format!("check {name}: {value}"),
+        rust: None,
+        optional: false,
+    }
+}
+
+/// A member whose line is all Rust code sees of it.
+fn member(key: String, line: String, optional: bool) -> Member {
+    let rust = Some(line.clone());
+    Member {
+        key,
+        line,
+        rust,
+        optional,
+    }
+}
+
+fn field(f: &syn::Field) -> Option<Member> {
     if !is_pub(&f.vis) {
         return None;
     }
     let name = f.ident.as_ref()?.to_string();
     let serde = serde_args(&f.attrs);
     let ty = print_type(&f.ty);
-    let optional = ty.starts_with("Option<") || serde.iter().any(|(k, _)| k == "default");
-    Some(Field {
-        wire: rename(&serde).unwrap_or_else(|| name.clone()),
-        name,
-        ty,
-        optional,
+    let wire = rename(&serde).unwrap_or_else(|| name.clone());
+    // `Option<_>` or `#[serde(default)]`: may be absent on the wire.
+    let req = if is_option(&f.ty) || serde.iter().any(|a| a.key == "default") {
+        "optional"
+    } else {
+        "required"
+    };
+    Some(Member {
+        line: format!("{name}: {ty} = \"{wire}\" ({req})"),
+        rust: Some(format!("{name}: {ty} ({req})")),
+        key: name,
+        optional: false,
     })
 }
 
-/// An operation, if `f` is one: its doc says which request it sends.
-fn operation(f: &syn::ImplItemFn, builders: &[Item]) -> Option<Operation> {
+/// An operation, if `f` is one: the operations table names it, with its
+/// method and path.
+fn operation(
+    f: &syn::ImplItemFn,
+    builders: &[Item],
+    table: &BTreeMap<String, (String, String)>,
+) -> Option<Entry> {
     if !is_pub(&f.vis) {
         return None;
     }
-    let (method, path) = sends(&doc(&f.attrs))?;
-    let mut op = Operation {
-        name: f.sig.ident.to_string(),
-        method,
-        path,
-        deprecated: is_deprecated(&f.attrs),
-        ..Operation::default()
+    let (method, path) = table.get(&f.sig.ident.to_string())?;
+    let mut deprecated = is_deprecated(&f.attrs);
+    let builder = match &f.sig.output {
+        ReturnType::Type(_, ty) if f.sig.asyncness.is_none() => {
+            syntax::type_ident(ty).and_then(|name| find_builder(builders, &name.to_string()))
+        }
+        _ => None,
     };
-    let returned = match &f.sig.output {
-        ReturnType::Type(_, ty) => Some(ty.as_ref()),
-        ReturnType::Default => None,
-    };
-    let builder = returned
-        .filter(|_| f.sig.asyncness.is_none())
-        .map(type_name)
-        .and_then(|name| find_builder(builders, &name));
-    match builder {
+    // The inputs by name and type, the code that sends them, and the result.
+    let (kind, inputs, block, output): (_, Vec<(String, &Type)>, _, _) = match builder {
         Some((strukt, send, deprecated_impl)) => {
-            op.style = "builder".into();
-            op.deprecated |=
+            deprecated |=
                 deprecated_impl || is_deprecated(&strukt.attrs) || is_deprecated(&send.attrs);
-            if let Fields::Named(named) = &strukt.fields {
-                for field in &named.named {
-                    let Some(name) = field.ident.as_ref().map(ToString::to_string) else {
-                        continue;
-                    };
-                    if name == "client" {
-                        continue;
-                    }
-                    // Builder fields are `Result<T, String>`: T is the parameter.
-                    let ty = first_generic(&field.ty)
-                        .map(print_type)
-                        .unwrap_or_else(|| print_type(&field.ty));
-                    if name == "body" {
-                        op.body = Some(strip_builder(&ty));
-                    } else {
-                        op.params.push(Param {
-                            location: location(&send.block, &name),
-                            name,
-                            ty,
-                        });
-                    }
-                }
-            }
-            (op.ok, op.err) = result_types(&send.sig.output);
+            // Builder fields are `Result<T, String>`: T is the parameter.
+            let fields = strukt.fields.iter().filter_map(|field| {
+                let name = field.ident.as_ref()?.to_string();
+                (name != "client").then(|| (name, first_generic(&field.ty).unwrap_or(&field.ty)))
+            });
+            (
+                Kind::Builder,
+                fields.collect(),
+                &send.block,
+                &send.sig.output,
+            )
         }
         None => {
-            op.style = "positional".into();
-            for arg in &f.sig.inputs {
-                let syn::FnArg::Typed(arg) = arg else {
-                    continue;
-                };
-                let syn::Pat::Ident(pat) = &*arg.pat else {
-                    continue;
-                };
-                let name = pat.ident.to_string();
-                let ty = print_type(&arg.ty);
-                if name == "body" {
-                    op.body = Some(ty.trim_start_matches('&').to_string());
-                } else {
-                    op.params.push(Param {
-                        location: location(&f.block, &name),
-                        name,
-                        ty,
-                    });
-                }
-            }
-            (op.ok, op.err) = result_types(&f.sig.output);
+            let args = f.sig.inputs.iter().filter_map(|arg| match arg {
+                syn::FnArg::Typed(arg) => match &*arg.pat {
+                    syn::Pat::Ident(pat) => Some((pat.ident.to_string(), &*arg.ty)),
+                    _ => None,
+                },
+                syn::FnArg::Receiver(_) => None,
+            });
+            (Kind::Positional, args.collect(), &f.block, &f.sig.output)
+        }
+    };
+    let (mut members, mut body) = (Vec::new(), None);
+    for (name, ty) in inputs {
+        let shown = print_type(ty);
+        if name == "body" {
+            // `&X`, or `builder::X` (a body given through its builder), is `X`.
+            let shown = shown.trim_start_matches('&');
+            let shown = shown.strip_prefix("builder::").unwrap_or(shown);
+            body = Some(member(name, format!("body: {shown}"), is_option(ty)));
+        } else {
+            let line = format!("param {name}: {shown} ({})", location(block, &name));
+            members.push(member(format!("param {name}"), line, is_option(ty)));
         }
     }
-    Some(op)
+    let (ok, err) = result_types(output);
+    members.extend(body);
+    members.push(member("ok".into(), format!("ok: {ok}"), false));
+    members.push(member("err".into(), format!("err: {err}"), false));
+    let style = if kind == Kind::Builder {
+        "builder"
+    } else {
+        "positional"
+    };
+    Some(Entry {
+        title: format!("operation {}: {method} {path} ({style})", f.sig.ident),
+        deprecated,
+        kind,
+        members,
+    })
 }
 
 /// The builder struct named `name`, its `send` method, and whether its impl
@@ -410,7 +443,7 @@ fn find_builder<'a>(
     })?;
     builders.iter().find_map(|item| {
         let Item::Impl(imp) = item else { return None };
-        if imp.trait_.is_some() || type_name(&imp.self_ty) != name {
+        if imp.trait_.is_some() || !is_named(&imp.self_ty, name) {
             return None;
         }
         imp.items.iter().find_map(|i| match i {
@@ -425,7 +458,6 @@ fn find_builder<'a>(
 /// Where progenitor puts a parameter, read from the code that sends it:
 /// the calls that encode it into the path, a query pair or a header.
 fn location(block: &syn::Block, name: &str) -> String {
-    use crate::passes::syntax;
     use syn::visit::Visit;
 
     struct Find<'a> {
@@ -450,15 +482,6 @@ fn location(block: &syn::Block, name: &str) -> String {
             let mut m = Mentions(self.name, self.alias.as_deref(), false);
             m.visit_expr(expr);
             m.2
-        }
-        fn wire(expr: &syn::Expr) -> Option<String> {
-            match syntax::unwrap_expr(expr) {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            }
         }
     }
     impl<'ast> Visit<'ast> for Find<'_> {
@@ -486,7 +509,7 @@ fn location(block: &syn::Block, name: &str) -> String {
             if syntax::path_ends_with(path, &["QueryParam", "new"])
                 && let [wire, value] = args.as_slice()
                 && self.is_it(value)
-                && let Some(wire) = Self::wire(wire)
+                && let Some(wire) = string(wire)
             {
                 self.found
                     .get_or_insert_with(|| format!("query \"{wire}\""));
@@ -496,7 +519,7 @@ fn location(block: &syn::Block, name: &str) -> String {
         fn visit_expr_method_call(&mut self, c: &'ast syn::ExprMethodCall) {
             if c.method == "append"
                 && syntax::local(&c.receiver).is_some_and(|i| i == "header_map")
-                && let Some(wire) = c.args.first().and_then(Self::wire)
+                && let Some(wire) = c.args.first().and_then(string)
                 && c.args.iter().nth(1).is_some_and(|v| self.is_it(v))
             {
                 self.found
@@ -537,7 +560,7 @@ fn result_types(output: &ReturnType) -> (String, String) {
     let ok = args
         .first()
         .map(|t| match first_generic(t) {
-            Some(inner) if type_name(t) == "ResponseValue" => print_type(inner),
+            Some(inner) if is_named(t, "ResponseValue") => print_type(inner),
             _ => print_type(t),
         })
         .unwrap_or_default();
@@ -545,30 +568,15 @@ fn result_types(output: &ReturnType) -> (String, String) {
     (ok, err)
 }
 
-/// ``Sends a `PUT` request to `/path` `` in a doc comment.
-fn sends(doc: &str) -> Option<(String, String)> {
-    let rest = &doc[doc.find("Sends a `")? + "Sends a `".len()..];
-    let (method, rest) = rest.split_once('`')?;
-    let rest = &rest[rest.find('`')? + 1..];
-    let (path, _) = rest.split_once('`')?;
-    Some((method.to_ascii_uppercase(), path.to_string()))
-}
-
-fn doc(attrs: &[Attribute]) -> String {
-    let mut out = String::new();
-    for attr in attrs {
-        if let syn::Meta::NameValue(nv) = &attr.meta
-            && nv.path.is_ident("doc")
-            && let syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) = &nv.value
-        {
-            out.push_str(&s.value());
-            out.push('\n');
-        }
+/// A string literal's value.
+fn string(expr: &syn::Expr) -> Option<String> {
+    match syntax::unwrap_expr(expr) {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
+        _ => None,
     }
-    out
 }
 
 fn is_deprecated(attrs: &[Attribute]) -> bool {
@@ -579,73 +587,48 @@ fn is_pub(vis: &syn::Visibility) -> bool {
     matches!(vis, syn::Visibility::Public(_))
 }
 
-/// `(key, value)` pairs of every `#[serde(...)]` attribute.
-fn serde_args(attrs: &[Attribute]) -> Vec<(String, Option<String>)> {
-    let mut out = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        // A shape we do not understand is shown as nothing rather than
-        // failing the whole report.
-        let _ = attr.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect::<Vec<_>>()
-                .join("::");
-            let value = match meta.value() {
-                Ok(v) => match v.parse::<syn::Lit>()? {
-                    syn::Lit::Str(s) => Some(s.value()),
-                    other => Some(compact(&other.to_token_stream().to_string())),
-                },
-                Err(_) => None,
-            };
-            out.push((key, value));
-            Ok(())
-        });
-    }
-    out
+/// Whether a type's last path segment is `name`: `builder::X<'_>` is `X`.
+fn is_named(ty: &Type, name: &str) -> bool {
+    syntax::type_ident(ty).is_some_and(|i| i == name)
 }
 
-fn rename(serde: &[(String, Option<String>)]) -> Option<String> {
-    serde
-        .iter()
-        .find(|(k, _)| k == "rename")
-        .and_then(|(_, v)| v.clone())
+/// `Option<T>`, in whatever path: a value callers may leave out.
+fn is_option(ty: &Type) -> bool {
+    is_named(ty, "Option") && first_generic(ty).is_some()
 }
 
-/// Serde settings that change the wire format, other than renames and the
-/// serialisation-only `skip_serializing_if`.
-fn markers_of(serde: &[(String, Option<String>)]) -> Vec<String> {
-    serde
+/// The entries of every `#[serde(...)]` attribute (one typify does not
+/// write, with entries other than `key` and `key = "string"`, counts as
+/// none rather than failing the whole report).
+fn serde_args(attrs: &[Attribute]) -> Vec<syntax::SerdeArg> {
+    attrs
         .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "rename" | "skip_serializing_if" | "default"))
-        .map(|(k, v)| match v {
-            Some(v) => format!("{k} = \"{v}\""),
-            None => k.clone(),
-        })
+        .filter_map(syntax::serde_args)
+        .flatten()
         .collect()
 }
 
-fn serde_markers(attrs: &[Attribute]) -> Vec<String> {
-    markers_of(&serde_args(attrs))
+fn rename(serde: &[syntax::SerdeArg]) -> Option<String> {
+    serde
+        .iter()
+        .find(|a| a.key == "rename")
+        .and_then(|a| a.value.clone())
 }
 
-/// The last path segment's name: `builder::UpdateOrganization<'_>` gives
-/// `UpdateOrganization`.
-fn type_name(ty: &Type) -> String {
-    match ty {
-        Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default(),
-        // Code parsed from progenitor's tokens (not from text) keeps the
-        // invisible groups of interpolated types.
-        Type::Group(g) => type_name(&g.elem),
-        Type::Paren(p) => type_name(&p.elem),
-        _ => String::new(),
+/// ` [a, b]` after a name: the serde settings that change the wire format,
+/// other than renames and the serialisation-only `skip_serializing_if`.
+fn markers(serde: &[syntax::SerdeArg]) -> String {
+    let shown: Vec<String> = serde
+        .iter()
+        .filter(|a| !matches!(a.key.as_str(), "rename" | "skip_serializing_if" | "default"))
+        .map(|a| match &a.value {
+            Some(v) => format!("{} = \"{v}\"", a.key),
+            None => a.key.clone(),
+        })
+        .collect();
+    match shown.as_slice() {
+        [] => String::new(),
+        m => format!(" [{}]", m.join(", ")),
     }
 }
 
@@ -673,11 +656,6 @@ fn generics(ty: &Type) -> Vec<&Type> {
 
 fn first_generic(ty: &Type) -> Option<&Type> {
     generics(ty).into_iter().next()
-}
-
-/// `builder::X` (a body given through its builder) is shown as `X`.
-fn strip_builder(ty: &str) -> String {
-    ty.strip_prefix("builder::").unwrap_or(ty).to_string()
 }
 
 /// Prints a type without the noise of fully qualified paths:
@@ -771,104 +749,9 @@ fn compact(tokens: &str) -> String {
     out
 }
 
-impl fmt::Display for Surface {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for line in self.lines() {
-            writeln!(f, "{line}")?;
-        }
-        Ok(())
-    }
-}
-
-impl Surface {
-    /// The text form, item by item: each item's header line (`operation x:
-    /// ...`, `struct X`) with its member lines (indented by two spaces).
-    /// Operations come first, then types, each sorted by name; members keep
-    /// declaration order, which progenitor makes alphabetical for fields.
-    pub fn items(&self) -> Vec<(String, Vec<String>)> {
-        let mut out = Vec::new();
-        for op in self.operations.values() {
-            let deprecated = if op.deprecated { " [deprecated]" } else { "" };
-            let header = format!(
-                "operation {}: {} {} ({}){deprecated}",
-                op.name, op.method, op.path, op.style
-            );
-            let mut members: Vec<String> = op
-                .params
-                .iter()
-                .map(|p| format!("param {}: {} ({})", p.name, p.ty, p.location))
-                .collect();
-            if let Some(body) = &op.body {
-                members.push(format!("body: {body}"));
-            }
-            members.push(format!("ok: {}", op.ok));
-            members.push(format!("err: {}", op.err));
-            out.push((header, members));
-        }
-        for (name, def) in &self.types {
-            let with = |kind: &str, markers: &[String]| match markers {
-                [] => format!("{kind} {name}"),
-                m => format!("{kind} {name} [{}]", m.join(", ")),
-            };
-            let (header, members) = match def {
-                TypeDef::Struct { markers, fields } => (
-                    with("struct", markers),
-                    fields
-                        .iter()
-                        .map(|f| {
-                            let req = if f.optional { "optional" } else { "required" };
-                            format!("{}: {} = \"{}\" ({req})", f.name, f.ty, f.wire)
-                        })
-                        .collect(),
-                ),
-                TypeDef::Newtype {
-                    inner,
-                    markers,
-                    checks,
-                } => {
-                    let header = with("newtype", markers);
-                    // `newtype Name(Inner) [markers]`
-                    let at = "newtype ".len() + name.len();
-                    let header =
-                        format!("{}({}){}", &header[..at], inner.join(", "), &header[at..]);
-                    (header, checks.clone())
-                }
-                TypeDef::Enum { markers, variants } => (
-                    with("enum", markers),
-                    variants
-                        .iter()
-                        .map(|v| {
-                            let data = v.data.as_deref().unwrap_or("");
-                            let markers = match v.markers.as_slice() {
-                                [] => String::new(),
-                                m => format!(" [{}]", m.join(", ")),
-                            };
-                            // An untagged or `other` variant has no wire value of its own:
-                            // it takes whatever the named ones do not.
-                            if v.markers.iter().any(|m| m == "untagged" || m == "other") {
-                                format!("{}{data}{markers}", v.name)
-                            } else {
-                                format!("{}{data} = \"{}\"{markers}", v.name, v.wire)
-                            }
-                        })
-                        .collect(),
-                ),
-                TypeDef::Alias(ty) => (format!("type {name} = {ty}"), Vec::new()),
-            };
-            out.push((header, members));
-        }
-        out
-    }
-
-    /// Every line of the text form, members indented.
-    pub fn lines(&self) -> Vec<String> {
-        self.items()
-            .into_iter()
-            .flat_map(|(header, members)| {
-                std::iter::once(header).chain(members.into_iter().map(|m| format!("  {m}")))
-            })
-            .collect()
-    }
+/// Items joined with `, `.
+fn list(items: impl Iterator<Item = String>) -> String {
+    items.collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]
@@ -961,8 +844,15 @@ mod tests {
                     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 }
             }
+            pub mod operations {
+                pub const GET_ORG: Operation = Operation {
+                    id: "get_org",
+                    method: Method::Get,
+                    path: "/orgs/{id}",
+                    idempotent: true,
+                };
+            }
             impl Client {
-                #[doc = "Sends a `GET` request to `/orgs/{id}`"]
                 #[deprecated(note = "gone soon")]
                 pub async fn get_org<'a>(&'a self, id: &'a str, limit: Option<u32>)
                     -> Result<ResponseValue<types::Org>, Error<()>> {
