@@ -5,8 +5,9 @@
 //! (read with `git show`, so the working tree is never touched) with the
 //! spec in the working tree, twice:
 //!
-//! - [`rules`]: the specs themselves, change by change, each classified as
-//!   breaking, potentially breaking or non-breaking for a client;
+//! - [`rules`]: the specs themselves, change by change, each the finding of
+//!   one [`rules::Rule`] of a table that says how it affects a client
+//!   (breaking, potentially breaking or non-breaking) and why;
 //! - [`rust`]: the public API of the crate generated (in memory) from each
 //!   version, as [`surface`] reads it from the code, and the semver bump its
 //!   next release needs.
@@ -341,14 +342,16 @@ pub fn compare_api(
     version: Option<&str>,
 ) -> Result<ApiReport> {
     let changes = rules::compare(&old.value, &new.value);
-    let old_code = crate::pipeline::generate(old, settings)
-        .with_context(|| format!("{name}: generating the old version"))?;
-    let new_code = crate::pipeline::generate(new, settings)
-        .with_context(|| format!("{name}: generating the new version"))?;
-    let rust = rust::compare(
-        &surface::extract(&syn::parse_file(&old_code.text).context("the old version's code")?),
-        &surface::extract(&syn::parse_file(&new_code.text).context("the new version's code")?),
-    );
+    let surface = |spec: &Spec, side: &str| -> Result<surface::Surface> {
+        let code = crate::pipeline::generate(spec, settings)
+            .with_context(|| format!("{name}: generating the {side} version"))?;
+        // The pipeline's output is the formatted text `codegen` writes, so
+        // it is parsed again: the surface is read from what users get.
+        let file =
+            syn::parse_file(&code.text).with_context(|| format!("the {side} version's code"))?;
+        Ok(surface::extract(&file))
+    };
+    let rust = rust::compare(&surface(old, "old")?, &surface(new, "new")?);
     let bump = rust::bump(&rust);
     Ok(ApiReport {
         api: name.to_string(),
