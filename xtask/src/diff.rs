@@ -204,7 +204,7 @@ impl DiffReport {
                         "| {severity} | `{}` | {} | {} |",
                         cell(&c.location),
                         cell(&c.change),
-                        cell(&c.reason)
+                        cell(c.reason)
                     );
                 }
             }

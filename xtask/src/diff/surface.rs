@@ -261,7 +261,7 @@ fn type_entry(item: &Item, checks: &BTreeMap<String, Vec<Member>>) -> Option<(St
 fn from_str_checks(item: &Item) -> Option<(String, Vec<Member>)> {
     let Item::Impl(imp) = item else { return None };
     let (path, _) = imp.trait_.as_ref()?;
-    if !path.segments.last().is_some_and(|s| s.ident == "FromStr") {
+    if !syntax::path_ends_with(path, &["FromStr"]) {
         return None;
     }
     Some((
