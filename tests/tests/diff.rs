@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use xtask::catalogue::{self, Settings};
-use xtask::diff::{self, FailOn, Report, Severity};
+use xtask::diff::{self, DiffReport, FailOn, Severity};
 use xtask::spec;
 
 const SETTINGS: Settings = Settings::DEFAULT;
@@ -24,13 +24,13 @@ fn load(rel: &str) -> spec::Spec {
 }
 
 /// The report from `from` to `to`, both fixture files of `dir`.
-fn report(dir: &str, from: &str, to: &str) -> Report {
+fn report(dir: &str, from: &str, to: &str) -> DiffReport {
     let (old, new) = (
         load(&format!("diff/{dir}/{from}.yaml")),
         load(&format!("diff/{dir}/{to}.yaml")),
     );
     let api = diff::compare_api(dir, &old, &new, &SETTINGS, Some("0.1.0")).unwrap();
-    Report {
+    DiffReport {
         compared: format!("`{from}.yaml` → `{to}.yaml`"),
         apis: vec![api],
     }
@@ -99,7 +99,7 @@ fn real_edit_of_the_astronomer_spec() {
         Some("0.1.0"),
     )
     .unwrap();
-    let report = Report {
+    let report = DiffReport {
         compared: "`old.yaml` → `new.yaml`".into(),
         apis: vec![api],
     };

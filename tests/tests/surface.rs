@@ -14,7 +14,7 @@ fn public_api_of_each_generated_crate() {
         let path = root.join(api.crate_dir).join("src/lib.rs");
         let text = std::fs::read_to_string(&path).expect("generated crate");
         let file = syn::parse_file(&text).expect("generated code parses");
-        let surface = xtask::surface::extract(&file);
+        let surface = xtask::diff::surface::extract(&file);
         insta::assert_snapshot!(api.name, surface.to_string());
     }
 }

@@ -5,13 +5,16 @@
 //! (read with `git show`, so the working tree is never touched) with the
 //! spec in the working tree, twice:
 //!
-//! - [`rules`]: the specs themselves, change by change, each classified as
-//!   breaking, potentially breaking or non-breaking for a client;
+//! - [`rules`]: the specs themselves, change by change, each the finding of
+//!   one [`rules::Rule`] of a table that says how it affects a client
+//!   (breaking, potentially breaking or non-breaking) and why;
 //! - [`rust`]: the public API of the crate generated (in memory) from each
-//!   version, and the semver bump its next release needs.
+//!   version, as [`surface`] reads it from the code, and the semver bump its
+//!   next release needs.
 
 pub mod rules;
 pub mod rust;
+pub mod surface;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -22,8 +25,8 @@ use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 
 use crate::catalogue::{self, Settings};
+use crate::codegen;
 use crate::spec::{self, Policy, Source, Spec};
-use crate::{codegen, surface};
 
 pub use rules::{Change, Severity};
 pub use rust::{Bump, ItemChange};
@@ -69,7 +72,7 @@ pub enum FailOn {
 
 /// The whole report: one entry per API.
 #[derive(Clone, Debug, Serialize)]
-pub struct Report {
+pub struct DiffReport {
     /// What was compared with what, for people: "`main` → working tree".
     pub compared: String,
     /// One per API, in catalogue order.
@@ -132,7 +135,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     })
 }
 
-impl Report {
+impl DiffReport {
     /// Whether `--fail-on` asks for a failure status.
     pub fn fails(&self, fail_on: Option<FailOn>) -> bool {
         let worst = match fail_on {
@@ -201,7 +204,7 @@ impl Report {
                         "| {severity} | `{}` | {} | {} |",
                         cell(&c.location),
                         cell(&c.change),
-                        cell(&c.reason)
+                        cell(c.reason)
                     );
                 }
             }
@@ -243,7 +246,7 @@ fn cell(text: &str) -> String {
 
 /// Compares every catalogue spec at git revision `base` (default: the
 /// merge-base of HEAD and `main`) with the working tree under `root`.
-pub fn against_revision(root: &Path, base: Option<&str>) -> Result<Report> {
+pub fn against_revision(root: &Path, base: Option<&str>) -> Result<DiffReport> {
     let (rev, label) = match base {
         Some(rev) => (rev.to_string(), format!("`{rev}`")),
         None => (merge_base(root)?, "the merge-base with `main`".to_string()),
@@ -291,7 +294,7 @@ pub fn against_revision(root: &Path, base: Option<&str>) -> Result<Report> {
             Some(api.version),
         )?);
     }
-    Ok(Report {
+    Ok(DiffReport {
         compared: format!("{label} → working tree"),
         apis,
     })
@@ -299,7 +302,7 @@ pub fn against_revision(root: &Path, base: Option<&str>) -> Result<Report> {
 
 /// Compares two spec files. Generation settings and crate version come from
 /// the catalogue entry whose spec has the new file's name, if any.
-pub fn compare_files(old_path: &Path, new_path: &Path) -> Result<Report> {
+pub fn compare_files(old_path: &Path, new_path: &Path) -> Result<DiffReport> {
     // Any format the loader reads, on either side: a Swagger 2.0 old side
     // against an OpenAPI 3.0 new side compares their 3.0 forms.
     let load = |path: &Path| {
@@ -327,7 +330,7 @@ pub fn compare_files(old_path: &Path, new_path: &Path) -> Result<Report> {
         ),
     };
     let api = compare_api(&name, &old, &new, &settings, version)?;
-    Ok(Report {
+    Ok(DiffReport {
         compared: format!("`{}` → `{}`", old_path.display(), new_path.display()),
         apis: vec![api],
     })
@@ -343,14 +346,16 @@ pub fn compare_api(
     version: Option<&str>,
 ) -> Result<ApiReport> {
     let changes = rules::compare(&old.value, &new.value);
-    let old_code = crate::pipeline::generate(old, settings)
-        .with_context(|| format!("{name}: generating the old version"))?;
-    let new_code = crate::pipeline::generate(new, settings)
-        .with_context(|| format!("{name}: generating the new version"))?;
-    let rust = rust::compare(
-        &surface::extract(&syn::parse_file(&old_code.text).context("the old version's code")?),
-        &surface::extract(&syn::parse_file(&new_code.text).context("the new version's code")?),
-    );
+    let surface = |spec: &Spec, side: &str| -> Result<surface::Surface> {
+        let code = crate::pipeline::generate(spec, settings)
+            .with_context(|| format!("{name}: generating the {side} version"))?;
+        // The pipeline's output is the formatted text `codegen` writes, so
+        // it is parsed again: the surface is read from what users get.
+        let file =
+            syn::parse_file(&code.text).with_context(|| format!("the {side} version's code"))?;
+        Ok(surface::extract(&file))
+    };
+    let rust = rust::compare(&surface(old, "old")?, &surface(new, "new")?);
     let bump = rust::bump(&rust);
     Ok(ApiReport {
         api: name.to_string(),

@@ -25,6 +25,5 @@ pub mod passes;
 pub mod pipeline;
 pub mod render;
 pub mod spec;
-pub mod surface;
 pub mod verify;
 pub mod workspace;

@@ -8,11 +8,11 @@
 //! so adding a field or a variant breaks struct literals and `match`es and
 //! needs a major release, even where the wire change is harmless.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::surface::Surface;
+use super::surface::{Entry, Kind, Member, Surface};
 
 /// A semver bump, smallest first.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -78,32 +78,39 @@ pub struct ItemChange {
 
 /// The changed items, in surface order (operations, then types by name).
 pub fn compare(old: &Surface, new: &Surface) -> Vec<ItemChange> {
-    let (a, b) = (keyed(old), keyed(new));
-    let mut out = Vec::new();
-    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    for key in keys {
-        match (a.get(key), b.get(key)) {
-            (Some((header, members)), None) => out.push(ItemChange {
-                bump: Bump::Major,
-                item: header.clone(),
-                kind: "removed",
-                lines: members.iter().map(|m| format!("-  {m}")).collect(),
-                reason: "removed: code that uses it no longer compiles".into(),
-            }),
-            (None, Some((header, members))) => out.push(ItemChange {
-                bump: Bump::Minor,
-                item: header.clone(),
-                kind: "added",
-                lines: members.iter().map(|m| format!("+  {m}")).collect(),
-                reason: "added: new public item".into(),
-            }),
-            (Some(old), Some(new)) if old != new => out.push(changed(old, new)),
-            _ => {}
-        }
-    }
-    out
+    let (a, b) = (&old.entries, &new.entries);
+    let keys: BTreeSet<&(bool, String)> = a.keys().chain(b.keys()).collect();
+    let whole = |item: &Entry, bump, kind, sign, reason: &str| ItemChange {
+        bump,
+        item: item.header(),
+        kind,
+        lines: item
+            .members
+            .iter()
+            .map(|m| format!("{sign}  {}", m.line))
+            .collect(),
+        reason: reason.into(),
+    };
+    keys.into_iter()
+        .filter_map(|key| match (a.get(key), b.get(key)) {
+            (Some(old), None) => Some(whole(
+                old,
+                Bump::Major,
+                "removed",
+                '-',
+                "removed: code that uses it no longer compiles",
+            )),
+            (None, Some(new)) => Some(whole(
+                new,
+                Bump::Minor,
+                "added",
+                '+',
+                "added: new public item",
+            )),
+            (Some(old), Some(new)) if old != new => Some(changed(old, new)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The largest bump of a set of changes.
@@ -111,148 +118,86 @@ pub fn bump(changes: &[ItemChange]) -> Bump {
     changes.iter().map(|c| c.bump).max().unwrap_or_default()
 }
 
-type Item = (String, Vec<String>);
-
-/// Items by a key that survives header changes: `operation name`, or the
-/// type's name.
-fn keyed(surface: &Surface) -> BTreeMap<String, Item> {
-    surface
-        .items()
-        .into_iter()
-        .map(|(header, members)| {
-            let key = if let Some(rest) = header.strip_prefix("operation ") {
-                format!("0 {}", rest.split(':').next().unwrap_or(rest))
-            } else {
-                let name = header.split_whitespace().nth(1).unwrap_or(&header);
-                format!("1 {}", name.split(['(', '<']).next().unwrap_or(name))
-            };
-            (key, (header, members))
-        })
-        .collect()
-}
-
-/// The name of a member line: `param x`, `body`, `ok`, a field or variant.
-fn member_key(line: &str) -> &str {
-    line.split([':', ' ', '(', '='])
-        .next()
-        .map(|first| {
-            if first == "param" || first == "check" {
-                line.split(':').next().unwrap_or(line)
-            } else {
-                first
-            }
-        })
-        .unwrap_or(line)
-}
-
-/// A member line without its wire name (`= "wire"`): what the Rust code sees.
-fn without_wire(line: &str) -> String {
-    match line.find(" = \"") {
-        Some(at) => {
-            let rest = &line[at + 4..];
-            match rest.find('"') {
-                Some(end) => format!("{}{}", &line[..at], &rest[end + 1..]),
-                None => line.to_string(),
-            }
-        }
-        None => line.to_string(),
-    }
-}
-
-fn changed(old: &Item, new: &Item) -> ItemChange {
-    let (old_header, old_members) = old;
-    let (new_header, new_members) = new;
-    let is_op = new_header.starts_with("operation ");
-    let positional = new_header.contains("(positional)");
+/// An entry both sides have but not alike: its diff lines, and the largest
+/// bump its changes need (with their reasons).
+fn changed(old: &Entry, new: &Entry) -> ItemChange {
+    let (old_header, new_header) = (old.header(), new.header());
     let mut lines = Vec::new();
     let mut bumps: Vec<(Bump, String)> = Vec::new();
     if old_header != new_header {
         lines.push(format!("-{old_header}"));
         lines.push(format!("+{new_header}"));
-        let deprecation = |h: &str| h.ends_with("[deprecated]");
-        let bare = |h: &str| h.trim_end_matches(" [deprecated]").to_string();
-        if bare(old_header) == bare(new_header) {
-            bumps.push((
+        let (bump, why) = if old.title != new.title {
+            match new.kind {
+                Kind::Builder | Kind::Positional => {
+                    (Bump::Patch, "same Rust signature, different HTTP request")
+                }
+                Kind::Enum | Kind::Type => {
+                    (Bump::Major, "the kind or serde shape of the type changed")
+                }
+            }
+        } else if new.deprecated {
+            (
                 Bump::Minor,
-                if deprecation(new_header) {
-                    "deprecated: callers get a warning, code still compiles".into()
-                } else {
-                    "no longer deprecated".into()
-                },
-            ));
-        } else if is_op {
-            bumps.push((
-                Bump::Patch,
-                "same Rust signature, different HTTP request".into(),
-            ));
+                "deprecated: callers get a warning, code still compiles",
+            )
         } else {
-            bumps.push((
-                Bump::Major,
-                "the kind or serde shape of the type changed".into(),
-            ));
-        }
+            (Bump::Minor, "no longer deprecated")
+        };
+        bumps.push((bump, why.into()));
     }
-    let index = |members: &[String]| -> BTreeMap<String, String> {
-        members
-            .iter()
-            .map(|m| (member_key(m).to_string(), m.clone()))
-            .collect()
-    };
-    let (a, b) = (index(old_members), index(new_members));
+    fn index(members: &[Member]) -> BTreeMap<&str, &Member> {
+        members.iter().map(|m| (m.key.as_str(), m)).collect()
+    }
+    let (a, b) = (index(&old.members), index(&new.members));
     // Keep declaration order: old members first, then the new ones.
-    let mut order: Vec<String> = Vec::new();
-    for m in old_members.iter().chain(new_members) {
-        let key = member_key(m).to_string();
-        if !order.contains(&key) {
-            order.push(key);
+    let mut order: Vec<&str> = Vec::new();
+    for m in old.members.iter().chain(&new.members) {
+        if !order.contains(&m.key.as_str()) {
+            order.push(&m.key);
         }
     }
-    for key in &order {
+    for key in order {
         match (a.get(key), b.get(key)) {
             (Some(m), None) => {
-                lines.push(format!("-  {m}"));
+                lines.push(format!("-  {}", m.line));
                 bumps.push((Bump::Major, format!("`{key}` removed")));
             }
             (None, Some(m)) => {
-                lines.push(format!("+  {m}"));
-                let (bump, why) = if new_header.starts_with("enum ") {
-                    (
+                lines.push(format!("+  {}", m.line));
+                bumps.push(match new.kind {
+                    Kind::Enum => (
                         Bump::Major,
                         format!("`{key}` added: exhaustive `match`es no longer compile"),
-                    )
-                } else if !is_op {
-                    (
+                    ),
+                    Kind::Type => (
                         Bump::Major,
                         format!("`{key}` added: struct literals no longer compile"),
-                    )
-                } else if positional {
-                    (Bump::Major, format!("`{key}` added: a new argument"))
-                } else if m.contains(": Option<") {
-                    (Bump::Minor, format!("optional `{key}` added"))
-                } else {
-                    (
+                    ),
+                    Kind::Positional => (Bump::Major, format!("`{key}` added: a new argument")),
+                    Kind::Builder if m.optional => (Bump::Minor, format!("optional `{key}` added")),
+                    Kind::Builder => (
                         Bump::Major,
                         format!("required `{key}` added: calls without it fail"),
-                    )
-                };
-                bumps.push((bump, why));
+                    ),
+                });
             }
-            (Some(m), Some(n)) if m != n => {
-                lines.push(format!("-  {m}"));
-                lines.push(format!("+  {n}"));
-                if key.starts_with("check ") {
-                    bumps.push((
+            (Some(m), Some(n)) if m.line != n.line => {
+                lines.push(format!("-  {}", m.line));
+                lines.push(format!("+  {}", n.line));
+                bumps.push(if m.rust.is_none() {
+                    (
                         Bump::Patch,
                         format!("`{key}` changed: `TryFrom` and decoding accept other values; code still compiles"),
-                    ));
-                } else if without_wire(m) == without_wire(n) {
-                    bumps.push((
+                    )
+                } else if m.rust == n.rust {
+                    (
                         Bump::Patch,
                         format!("`{key}` has a new wire name; Rust code is unchanged"),
-                    ));
+                    )
                 } else {
-                    bumps.push((Bump::Major, format!("`{key}` changed type")));
-                }
+                    (Bump::Major, format!("`{key}` changed type"))
+                });
             }
             _ => {}
         }
@@ -266,7 +211,7 @@ fn changed(old: &Item, new: &Item) -> ItemChange {
         .join("; ");
     ItemChange {
         bump: top,
-        item: new_header.clone(),
+        item: new_header,
         kind: "changed",
         lines,
         reason,

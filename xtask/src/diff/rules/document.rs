@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::walk::{compact_json, flag, list, obj, operations, resolve, strip_docs};
-use super::{Cx, Severity};
+use super::{Cx, Rule};
 
 impl<'a> Cx<'a> {
     pub(super) fn servers(&mut self) {
@@ -18,22 +18,12 @@ impl<'a> Cx<'a> {
         };
         let (old, new) = (urls(self.old), urls(self.new));
         for url in old.difference(&new) {
-            self.push(
-                Severity::PotentiallyBreaking,
-                "server-removed",
-                "API",
-                format!("server URL `{url}` removed"),
-                "callers configured with this base URL must move; the generated `Client::new` takes the URL from the caller, so code still compiles",
-            );
+            let change = format!("server URL `{url}` removed");
+            self.push(Rule::ServerRemoved, "API", change);
         }
         for url in new.difference(&old) {
-            self.push(
-                Severity::NonBreaking,
-                "server-added",
-                "API",
-                format!("server URL `{url}` added"),
-                "a new place to send requests; existing URLs are unaffected",
-            );
+            let change = format!("server URL `{url}` added");
+            self.push(Rule::ServerAdded, "API", change);
         }
     }
 
@@ -46,69 +36,42 @@ impl<'a> Cx<'a> {
         };
         let (old, new) = (schemes(self.old), schemes(self.new));
         for (name, def) in &old {
-            match new.get(name) {
-                None => self.push(
-                    Severity::Breaking,
-                    "security-scheme-removed",
-                    "API",
-                    format!("security scheme `{name}` removed"),
-                    "clients that authenticate with it are rejected",
+            let (rule, change) = match new.get(name) {
+                None => (Rule::SecuritySchemeRemoved, "removed".into()),
+                Some(d) if d != def => (
+                    Rule::SecuritySchemeChanged,
+                    format!("changed: {} → {}", compact_json(def), compact_json(d)),
                 ),
-                Some(d) if d != def => self.push(
-                    Severity::Breaking,
-                    "security-scheme-changed",
-                    "API",
-                    format!(
-                        "security scheme `{name}` changed: {} → {}",
-                        compact_json(def),
-                        compact_json(d)
-                    ),
-                    "clients send credentials the old way and are rejected",
-                ),
-                Some(_) => {}
-            }
+                Some(_) => continue,
+            };
+            self.push(rule, "API", format!("security scheme `{name}` {change}"));
         }
         for name in new.keys().filter(|k| !old.contains_key(*k)) {
-            self.push(
-                Severity::NonBreaking,
-                "security-scheme-added",
-                "API",
-                format!("security scheme `{name}` added"),
-                "defining a scheme changes nothing until an operation requires it",
-            );
+            let change = format!("security scheme `{name}` added");
+            self.push(Rule::SecuritySchemeAdded, "API", change);
         }
     }
 
     pub(super) fn operations(&mut self) {
         let (old_ops, new_ops) = (operations(self.old), operations(self.new));
+        let location =
+            |(path, method): &(String, String)| format!("{} {path}", method.to_ascii_uppercase());
         for (key, old_op) in &old_ops {
-            let location = format!("{} {}", key.1.to_ascii_uppercase(), key.0);
             match new_ops.get(key) {
+                Some(new_op) => self.operation(&location(key), old_op, new_op),
                 None => {
                     let was = if flag(old_op.op, "deprecated") {
                         " (it was deprecated)"
                     } else {
                         ""
                     };
-                    self.push(
-                        Severity::Breaking,
-                        "operation-removed",
-                        &location,
-                        format!("operation removed{was}"),
-                        "calls to it fail; the generated method disappears",
-                    );
+                    let change = format!("operation removed{was}");
+                    self.push(Rule::OperationRemoved, &location(key), change);
                 }
-                Some(new_op) => self.operation(&location, old_op, new_op),
             }
         }
         for key in new_ops.keys().filter(|k| !old_ops.contains_key(*k)) {
-            self.push(
-                Severity::NonBreaking,
-                "operation-added",
-                &format!("{} {}", key.1.to_ascii_uppercase(), key.0),
-                "operation added".into(),
-                "new capability; existing calls are unaffected",
-            );
+            self.push(Rule::OperationAdded, &location(key), "operation added");
         }
     }
 }

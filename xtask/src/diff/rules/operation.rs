@@ -6,26 +6,20 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::walk::{Op, flag, join, obj, parameters, requirements, resolve};
-use super::{Cx, Dir, Severity};
+use super::{Cx, Dir, Rule};
 
 impl<'a> Cx<'a> {
     pub(super) fn operation(&mut self, loc: &str, old: &Op<'a>, new: &Op<'a>) {
-        match (flag(old.op, "deprecated"), flag(new.op, "deprecated")) {
-            (false, true) => self.push(
-                Severity::NonBreaking,
-                "operation-deprecated",
-                loc,
-                "operation deprecated".into(),
-                "it still works; the generated method warns callers to migrate",
-            ),
-            (true, false) => self.push(
-                Severity::NonBreaking,
-                "operation-undeprecated",
-                loc,
-                "operation no longer deprecated".into(),
-                "it keeps working; the deprecation warning goes away",
-            ),
-            _ => {}
+        let deprecation = match (flag(old.op, "deprecated"), flag(new.op, "deprecated")) {
+            (false, true) => Some((Rule::OperationDeprecated, "operation deprecated")),
+            (true, false) => Some((
+                Rule::OperationUndeprecated,
+                "operation no longer deprecated",
+            )),
+            _ => None,
+        };
+        if let Some((rule, change)) = deprecation {
+            self.push(rule, loc, change);
         }
         let id = |op: &Value| {
             op.get("operationId")
@@ -35,13 +29,8 @@ impl<'a> Cx<'a> {
         if let (Some(a), Some(b)) = (id(old.op), id(new.op))
             && a != b
         {
-            self.push(
-                Severity::PotentiallyBreaking,
-                "operation-id-changed",
-                loc,
-                format!("operationId `{a}` → `{b}`"),
-                "the HTTP call is the same, but generated clients rename the method",
-            );
+            let change = format!("operationId `{a}` → `{b}`");
+            self.push(Rule::OperationIdChanged, loc, change);
         }
         self.security(loc, old, new);
         self.parameters(loc, old, new);
@@ -58,42 +47,20 @@ impl<'a> Cx<'a> {
             return;
         }
         if a.is_empty() {
-            self.push(
-                Severity::Breaking,
-                "security-added",
-                loc,
-                format!("now requires authentication ({})", join(&b)),
-                "calls without credentials are rejected",
-            );
-            return;
-        }
-        if b.is_empty() {
-            self.push(
-                Severity::NonBreaking,
-                "security-removed",
-                loc,
-                format!("no longer requires authentication (was {})", join(&a)),
-                "credentials are accepted and no longer needed",
-            );
-            return;
-        }
-        for r in a.difference(&b) {
-            self.push(
-                Severity::Breaking,
-                "security-requirement-removed",
-                loc,
-                format!("security requirement `{r}` removed"),
-                "clients that authenticate this way are rejected",
-            );
-        }
-        for r in b.difference(&a) {
-            self.push(
-                Severity::NonBreaking,
-                "security-requirement-added",
-                loc,
-                format!("security requirement `{r}` added as an alternative"),
-                "a new way to authenticate; the old ones still work",
-            );
+            let change = format!("now requires authentication ({})", join(&b));
+            self.push(Rule::SecurityAdded, loc, change);
+        } else if b.is_empty() {
+            let change = format!("no longer requires authentication (was {})", join(&a));
+            self.push(Rule::SecurityRemoved, loc, change);
+        } else {
+            for r in a.difference(&b) {
+                let change = format!("security requirement `{r}` removed");
+                self.push(Rule::SecurityRequirementRemoved, loc, change);
+            }
+            for r in b.difference(&a) {
+                let change = format!("security requirement `{r}` added as an alternative");
+                self.push(Rule::SecurityRequirementAdded, loc, change);
+            }
         }
     }
 
@@ -102,55 +69,22 @@ impl<'a> Cx<'a> {
         for (key, p) in &a {
             let what = format!("{} parameter `{}`", key.0, key.1);
             let Some(q) = b.get(key) else {
-                self.push(
-                    Severity::PotentiallyBreaking,
-                    "parameter-removed",
-                    loc,
-                    format!("{what} removed"),
-                    "the server no longer reads it, so setting it has no effect; the generated setter disappears",
-                );
+                self.push(Rule::ParameterRemoved, loc, format!("{what} removed"));
                 continue;
             };
-            match (flag(p, "required"), flag(q, "required")) {
-                (false, true) => self.push(
-                    Severity::Breaking,
-                    "parameter-became-required",
-                    loc,
-                    format!("{what} became required"),
-                    "calls that leave it out are rejected",
-                ),
-                (true, false) => self.push(
-                    Severity::NonBreaking,
-                    "parameter-became-optional",
-                    loc,
-                    format!("{what} became optional"),
-                    "calls that send it keep working",
-                ),
-                _ => {}
-            }
-            if let (Some(s), Some(t)) = (p.get("schema"), q.get("schema")) {
-                self.schema(loc, &what, s, t, Dir::Request, &mut Vec::new());
-            }
+            let flags = (flag(p, "required"), flag(q, "required"));
+            let became = [Rule::ParameterBecameRequired, Rule::ParameterBecameOptional];
+            self.required(loc, &what, flags, became);
+            self.schemas(loc, &what, p, q, Dir::Request);
         }
         for (key, q) in b.iter().filter(|(k, _)| !a.contains_key(*k)) {
-            let what = format!("{} parameter `{}`", key.0, key.1);
-            if flag(q, "required") {
-                self.push(
-                    Severity::Breaking,
-                    "required-parameter-added",
-                    loc,
-                    format!("required {what} added"),
-                    "calls without it are rejected",
-                );
+            let (rule, kind) = if flag(q, "required") {
+                (Rule::RequiredParameterAdded, "required")
             } else {
-                self.push(
-                    Severity::NonBreaking,
-                    "optional-parameter-added",
-                    loc,
-                    format!("optional {what} added"),
-                    "calls without it keep working",
-                );
-            }
+                (Rule::OptionalParameterAdded, "optional")
+            };
+            let change = format!("{kind} {} parameter `{}` added", key.0, key.1);
+            self.push(rule, loc, change);
         }
     }
 
@@ -158,78 +92,44 @@ impl<'a> Cx<'a> {
         let a = old.get("requestBody").map(|b| resolve(self.old, b));
         let b = new.get("requestBody").map(|b| resolve(self.new, b));
         let (a, b) = match (a, b) {
+            (Some(a), Some(b)) => (a, b),
             (None, None) => return,
             (Some(_), None) => {
-                self.push(
-                    Severity::PotentiallyBreaking,
-                    "request-body-removed",
-                    loc,
-                    "request body removed".into(),
-                    "the server ignores what clients send; the generated `body` setter disappears",
-                );
-                return;
+                return self.push(Rule::RequestBodyRemoved, loc, "request body removed");
             }
             (None, Some(b)) => {
-                let (severity, rule, reason) = if flag(b, "required") {
-                    (
-                        Severity::Breaking,
-                        "required-request-body-added",
-                        "calls without a body are rejected",
-                    )
+                let rule = if flag(b, "required") {
+                    Rule::RequiredRequestBodyAdded
                 } else {
-                    (
-                        Severity::NonBreaking,
-                        "optional-request-body-added",
-                        "calls without a body keep working",
-                    )
+                    Rule::OptionalRequestBodyAdded
                 };
-                self.push(severity, rule, loc, "request body added".into(), reason);
-                return;
+                return self.push(rule, loc, "request body added");
             }
-            (Some(a), Some(b)) => (a, b),
         };
-        match (flag(a, "required"), flag(b, "required")) {
-            (false, true) => self.push(
-                Severity::Breaking,
-                "request-body-became-required",
-                loc,
-                "request body became required".into(),
-                "calls without a body are rejected",
-            ),
-            (true, false) => self.push(
-                Severity::NonBreaking,
-                "request-body-became-optional",
-                loc,
-                "request body became optional".into(),
-                "calls with a body keep working",
-            ),
-            _ => {}
-        }
+        let flags = (flag(a, "required"), flag(b, "required"));
+        let became = [
+            Rule::RequestBodyBecameRequired,
+            Rule::RequestBodyBecameOptional,
+        ];
+        self.required(loc, "request body", flags, became);
         self.content(loc, "request body", a, b, Dir::Request);
     }
 
     pub(super) fn responses(&mut self, loc: &str, old: &'a Value, new: &'a Value) {
         let (a, b) = (obj(old.get("responses")), obj(new.get("responses")));
+        // A success the client decodes, or a failure it reports either way.
+        let status = |code: &str, [success, failure]: [Rule; 2]| {
+            if code.starts_with('2') {
+                (success, "success response")
+            } else {
+                (failure, "response")
+            }
+        };
         for (code, r) in a {
-            let success = code.starts_with('2');
             let Some(s) = b.get(code) else {
-                if success {
-                    self.push(
-                        Severity::Breaking,
-                        "success-status-removed",
-                        loc,
-                        format!("success response {code} removed"),
-                        "clients that handle it no longer get it; the server answers differently",
-                    );
-                } else {
-                    self.push(
-                        Severity::NonBreaking,
-                        "error-status-removed",
-                        loc,
-                        format!("response {code} removed"),
-                        "one documented failure fewer; clients that handle it are unaffected",
-                    );
-                }
+                let removed = [Rule::SuccessStatusRemoved, Rule::ErrorStatusRemoved];
+                let (rule, what) = status(code, removed);
+                self.push(rule, loc, format!("{what} {code} removed"));
                 continue;
             };
             let (r, s) = (resolve(self.old, r), resolve(self.new, s));
@@ -237,23 +137,8 @@ impl<'a> Cx<'a> {
             self.content(loc, &format!("response {code}"), r, s, Dir::Response);
         }
         for code in b.keys().filter(|c| !a.contains_key(*c)) {
-            if code.starts_with('2') {
-                self.push(
-                    Severity::PotentiallyBreaking,
-                    "success-status-added",
-                    loc,
-                    format!("success response {code} added"),
-                    "the server may now answer with it; clients generated from the old spec return `Error::UnexpectedResponse` for it",
-                );
-            } else {
-                self.push(
-                    Severity::NonBreaking,
-                    "error-status-added",
-                    loc,
-                    format!("response {code} added"),
-                    "a failure is now documented; it fails the call as before",
-                );
-            }
+            let (rule, what) = status(code, [Rule::SuccessStatusAdded, Rule::ErrorStatusAdded]);
+            self.push(rule, loc, format!("{what} {code} added"));
         }
     }
 
@@ -269,35 +154,20 @@ impl<'a> Cx<'a> {
         for (name, h) in &a {
             let what = format!("response {code} header `{name}`");
             match b.get(name) {
-                None if flag(h, "required") => self.push(
-                    Severity::Breaking,
-                    "required-response-header-removed",
-                    loc,
-                    format!("{what} removed"),
-                    "it was always sent; clients that read it get nothing",
-                ),
-                None => self.push(
-                    Severity::PotentiallyBreaking,
-                    "response-header-removed",
-                    loc,
-                    format!("{what} removed"),
-                    "clients that read it get nothing",
-                ),
-                Some(g) => {
-                    if let (Some(s), Some(t)) = (h.get("schema"), g.get("schema")) {
-                        self.schema(loc, &what, s, t, Dir::Response, &mut Vec::new());
-                    }
+                Some(g) => self.schemas(loc, &what, h, g, Dir::Response),
+                None => {
+                    let rule = if flag(h, "required") {
+                        Rule::RequiredResponseHeaderRemoved
+                    } else {
+                        Rule::ResponseHeaderRemoved
+                    };
+                    self.push(rule, loc, format!("{what} removed"));
                 }
             }
         }
         for name in b.keys().filter(|k| !a.contains_key(*k)) {
-            self.push(
-                Severity::NonBreaking,
-                "response-header-added",
-                loc,
-                format!("response {code} header `{name}` added"),
-                "clients that do not read it are unaffected",
-            );
+            let change = format!("response {code} header `{name}` added");
+            self.push(Rule::ResponseHeaderAdded, loc, change);
         }
     }
 
@@ -313,48 +183,30 @@ impl<'a> Cx<'a> {
         let (a, b) = (obj(old.get("content")), obj(new.get("content")));
         for (media, m) in a {
             match b.get(media) {
+                Some(n) => self.schemas(loc, what, m, n, dir),
                 None => {
-                    let reason = match dir {
-                        Dir::Request => "clients that send it are rejected",
-                        Dir::Response => "clients that expect it get something else",
-                    };
-                    self.push(
-                        Severity::Breaking,
-                        "media-type-removed",
-                        loc,
-                        format!("{what}: media type `{media}` removed"),
-                        reason,
+                    let rule = dir.pick(
+                        Rule::RequestMediaTypeRemoved,
+                        Rule::ResponseMediaTypeRemoved,
                     );
-                }
-                Some(n) => {
-                    if let (Some(s), Some(t)) = (m.get("schema"), n.get("schema")) {
-                        self.schema(loc, what, s, t, dir, &mut Vec::new());
-                    }
+                    self.push(rule, loc, format!("{what}: media type `{media}` removed"));
                 }
             }
         }
         for media in b.keys().filter(|k| !a.contains_key(*k)) {
-            let (severity, reason) = match (dir, a.is_empty()) {
-                (Dir::Response, false) => (
-                    Severity::PotentiallyBreaking,
-                    "the server may answer in a format clients do not expect",
-                ),
-                (Dir::Response, true) => (
-                    Severity::NonBreaking,
-                    "the response now has a documented body; clients that ignored it are unaffected",
-                ),
-                (Dir::Request, _) => (
-                    Severity::NonBreaking,
-                    "one more format is accepted; existing ones still are",
-                ),
+            let rule = match (dir, a.is_empty()) {
+                (Dir::Request, _) => Rule::RequestMediaTypeAdded,
+                (Dir::Response, false) => Rule::ResponseMediaTypeAdded,
+                (Dir::Response, true) => Rule::ResponseBodyAdded,
             };
-            self.push(
-                severity,
-                "media-type-added",
-                loc,
-                format!("{what}: media type `{media}` added"),
-                reason,
-            );
+            self.push(rule, loc, format!("{what}: media type `{media}` added"));
+        }
+    }
+
+    /// The `schema`s of a parameter, header or media type, when both have one.
+    fn schemas(&mut self, loc: &str, what: &str, old: &'a Value, new: &'a Value, dir: Dir) {
+        if let (Some(s), Some(t)) = (old.get("schema"), new.get("schema")) {
+            self.schema(loc, what, s, t, dir, &mut Vec::new());
         }
     }
 }

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::walk::{compact_json, flag, properties, ref_of, resolve, strip_docs};
-use super::{Cx, Dir, Severity};
+use super::{Cx, Dir, Rule};
 
 impl<'a> Cx<'a> {
     /// Compares two schemas at `what` (such as ``request body `name` ``).
@@ -38,15 +38,9 @@ impl<'a> Cx<'a> {
             self.schema(loc, &format!("{what}{{}}"), s, t, dir, seen);
         }
         for key in ["oneOf", "anyOf", "not"] {
-            let (s, t) = (o.get(key).map(strip_docs), n.get(key).map(strip_docs));
-            if s != t {
-                self.push(
-                    Severity::PotentiallyBreaking,
-                    "composition-changed",
-                    loc,
-                    format!("{what}: `{key}` changed"),
-                    "alternatives changed; check by hand which values are still valid",
-                );
+            if o.get(key).map(strip_docs) != n.get(key).map(strip_docs) {
+                let change = format!("{what}: `{key}` changed");
+                self.push(Rule::CompositionChanged, loc, change);
             }
         }
         seen.pop();
@@ -57,63 +51,32 @@ impl<'a> Cx<'a> {
         if let (Some(a), Some(b)) = (s(o, "type"), s(n, "type"))
             && a != b
         {
-            self.push(
-                Severity::Breaking,
-                "type-changed",
-                loc,
-                format!("{what}: type {a} → {b}"),
-                "values of the old type are no longer valid; the generated Rust type changes",
-            );
+            self.push(Rule::TypeChanged, loc, format!("{what}: type {a} → {b}"));
         }
         let (a, b) = (s(o, "format"), s(n, "format"));
         if a != b {
             let show = |f: &Option<String>| f.clone().unwrap_or_else(|| "none".into());
-            let (severity, reason) = match (&a, &b, dir) {
-                (Some(_), Some(_), _) => (
-                    Severity::Breaking,
-                    "values in the old format are no longer valid; the generated Rust type may change",
-                ),
-                (None, Some(_), Dir::Request) => (
-                    Severity::PotentiallyBreaking,
-                    "the server may now reject values that do not match the format",
-                ),
-                (Some(_), None, Dir::Response) => (
-                    Severity::PotentiallyBreaking,
-                    "values may no longer match the old format; clients that parse them may fail",
-                ),
-                _ => (Severity::NonBreaking, "what was valid before still is"),
+            let rule = match (&a, &b, dir) {
+                (Some(_), Some(_), _) => Rule::FormatChanged,
+                (None, Some(_), Dir::Request) => Rule::RequestFormatAdded,
+                (Some(_), None, Dir::Response) => Rule::ResponseFormatRemoved,
+                _ => Rule::FormatRelaxed,
             };
-            self.push(
-                severity,
-                "format-changed",
-                loc,
-                format!("{what}: format {} → {}", show(&a), show(&b)),
-                reason,
-            );
+            let change = format!("{what}: format {} → {}", show(&a), show(&b));
+            self.push(rule, loc, change);
         }
-        match (flag(o, "nullable"), flag(n, "nullable"), dir) {
-            (true, false, Dir::Request) => self.push(
-                Severity::Breaking,
-                "nullable-removed",
-                loc,
-                format!("{what}: no longer nullable"),
-                "requests that send null are rejected",
-            ),
-            (false, true, Dir::Response) => self.push(
-                Severity::Breaking,
-                "nullable-added",
-                loc,
-                format!("{what}: now nullable"),
-                "clients receive null where they expect a value",
-            ),
-            (a, b, _) if a != b => self.push(
-                Severity::NonBreaking,
-                "nullable-changed",
-                loc,
-                format!("{what}: nullable {a} → {b}"),
-                "what was valid before still is",
-            ),
-            _ => {}
+        let nullable = match (flag(o, "nullable"), flag(n, "nullable"), dir) {
+            (true, false, Dir::Request) => {
+                Some((Rule::RequestNullableRemoved, "no longer nullable".into()))
+            }
+            (false, true, Dir::Response) => {
+                Some((Rule::ResponseNullableAdded, "now nullable".into()))
+            }
+            (a, b, _) if a != b => Some((Rule::NullableChanged, format!("nullable {a} → {b}"))),
+            _ => None,
+        };
+        if let Some((rule, change)) = nullable {
+            self.push(rule, loc, format!("{what}: {change}"));
         }
         if o.get("pattern") != n.get("pattern") {
             let show = |v: &Value| {
@@ -122,13 +85,8 @@ impl<'a> Cx<'a> {
                     .map(|p| format!("`{p}`"))
                     .unwrap_or_else(|| "none".into())
             };
-            self.push(
-                Severity::PotentiallyBreaking,
-                "pattern-changed",
-                loc,
-                format!("{what}: pattern {} → {}", show(o), show(n)),
-                "the set of valid strings changed; check values clients send or read",
-            );
+            let change = format!("{what}: pattern {} → {}", show(o), show(n));
+            self.push(Rule::PatternChanged, loc, change);
         }
     }
 
@@ -142,38 +100,15 @@ impl<'a> Cx<'a> {
             return;
         };
         for v in a.iter().filter(|v| !b.contains(v)) {
-            let (severity, reason) = match dir {
-                Dir::Request => (
-                    Severity::Breaking,
-                    "requests that send it are rejected; the generated variant disappears",
-                ),
-                Dir::Response => (
-                    Severity::NonBreaking,
-                    "the server no longer sends it; clients that handle it are unaffected",
-                ),
-            };
-            self.push(
-                severity,
-                "enum-value-removed",
-                loc,
-                format!("{what}: enum value {v} removed"),
-                reason,
+            let rule = dir.pick(
+                Rule::RequestEnumValueRemoved,
+                Rule::ResponseEnumValueRemoved,
             );
+            self.push(rule, loc, format!("{what}: enum value {v} removed"));
         }
         for v in b.iter().filter(|v| !a.contains(v)) {
-            let reason = match dir {
-                Dir::Request => "clients may send it; the old values are still accepted",
-                Dir::Response => {
-                    "the generated enums are forward-compatible: an unknown value decodes as `Unknown(String)` instead of failing"
-                }
-            };
-            self.push(
-                Severity::NonBreaking,
-                "enum-value-added",
-                loc,
-                format!("{what}: enum value {v} added"),
-                reason,
-            );
+            let rule = dir.pick(Rule::RequestEnumValueAdded, Rule::ResponseEnumValueAdded);
+            self.push(rule, loc, format!("{what}: enum value {v} added"));
         }
     }
 
@@ -202,36 +137,15 @@ impl<'a> Cx<'a> {
                 (Some(a), Some(b)) => (b < a) == upper,
             };
             let show = |x: Option<f64>| x.map_or_else(|| "none".to_string(), |x| x.to_string());
-            let (severity, reason) = match (dir, tightened) {
-                (Dir::Request, true) => (
-                    Severity::Breaking,
-                    "requests that were valid may now be rejected",
-                ),
-                (Dir::Request, false) => (
-                    Severity::NonBreaking,
-                    "every request that was valid still is",
-                ),
-                (Dir::Response, true) => (
-                    Severity::NonBreaking,
-                    "responses stay within what clients accepted before",
-                ),
-                (Dir::Response, false) => (
-                    Severity::PotentiallyBreaking,
-                    "responses may exceed the old limit; generated types that check it when decoding reject them",
-                ),
+            let (rule, verb) = if tightened {
+                let rule = dir.pick(Rule::RequestLimitTightened, Rule::ResponseLimitTightened);
+                (rule, "tightened")
+            } else {
+                let rule = dir.pick(Rule::RequestLimitLoosened, Rule::ResponseLimitLoosened);
+                (rule, "loosened")
             };
-            let verb = if tightened { "tightened" } else { "loosened" };
-            self.push(
-                severity,
-                if tightened {
-                    "limit-tightened"
-                } else {
-                    "limit-loosened"
-                },
-                loc,
-                format!("{what}: {key} {} → {} ({verb})", show(a), show(b)),
-                reason,
-            );
+            let change = format!("{what}: {key} {} → {} ({verb})", show(a), show(b));
+            self.push(rule, loc, change);
         }
     }
 
@@ -249,88 +163,37 @@ impl<'a> Cx<'a> {
         for (name, s) in &a {
             let field = format!("{what} field `{name}`");
             let Some(t) = b.get(name) else {
-                let (severity, reason) = match (dir, ra.contains(name)) {
-                    (Dir::Request, _) => (
-                        Severity::PotentiallyBreaking,
-                        "the server ignores it now, so setting it has no effect; the generated field disappears",
-                    ),
-                    (Dir::Response, true) => (
-                        Severity::Breaking,
-                        "it was required: clients that read it get nothing, and old generated clients fail to decode the response",
-                    ),
-                    (Dir::Response, false) => (
-                        Severity::Breaking,
-                        "clients that read it get nothing from now on; the generated field disappears",
-                    ),
+                let rule = match (dir, ra.contains(name)) {
+                    (Dir::Request, _) => Rule::RequestFieldRemoved,
+                    (Dir::Response, true) => Rule::RequiredResponseFieldRemoved,
+                    (Dir::Response, false) => Rule::OptionalResponseFieldRemoved,
                 };
-                self.push(
-                    severity,
-                    "field-removed",
-                    loc,
-                    format!("{field} removed"),
-                    reason,
-                );
+                self.push(rule, loc, format!("{field} removed"));
                 continue;
             };
-            match (ra.contains(name), rb.contains(name), dir) {
-                (false, true, Dir::Request) => self.push(
-                    Severity::Breaking,
-                    "request-field-became-required",
-                    loc,
-                    format!("{field} became required"),
-                    "requests without it are rejected",
-                ),
-                (true, false, Dir::Request) => self.push(
-                    Severity::NonBreaking,
-                    "request-field-became-optional",
-                    loc,
-                    format!("{field} became optional"),
-                    "requests that send it keep working",
-                ),
-                (true, false, Dir::Response) => self.push(
-                    Severity::Breaking,
-                    "response-field-became-optional",
-                    loc,
-                    format!("{field} became optional"),
-                    "clients that read it may get nothing; old generated clients fail to decode responses without it",
-                ),
-                (false, true, Dir::Response) => self.push(
-                    Severity::NonBreaking,
-                    "response-field-became-required",
-                    loc,
-                    format!("{field} became required"),
-                    "it is now always sent; clients already handle it",
-                ),
-                _ => {}
-            }
+            let became = dir.pick(
+                [
+                    Rule::RequestFieldBecameRequired,
+                    Rule::RequestFieldBecameOptional,
+                ],
+                [
+                    Rule::ResponseFieldBecameRequired,
+                    Rule::ResponseFieldBecameOptional,
+                ],
+            );
+            let flags = (ra.contains(name), rb.contains(name));
+            self.required(loc, &field, flags, became);
             self.schema(loc, &field, s, t, dir, seen);
         }
-        for (name, _) in b.iter().filter(|(k, _)| !a.contains_key(*k)) {
-            let field = format!("{what} field `{name}`");
-            let (severity, rule, change, reason) = match (dir, rb.contains(name)) {
-                (Dir::Request, true) => (
-                    Severity::Breaking,
-                    "required-request-field-added",
-                    format!("required {field} added"),
-                    "requests without it are rejected",
-                ),
-                (Dir::Request, false) => (
-                    Severity::NonBreaking,
-                    "optional-request-field-added",
-                    format!("optional {field} added"),
-                    "requests without it keep working",
-                ),
-                (Dir::Response, required) => (
-                    Severity::NonBreaking,
-                    "response-field-added",
-                    format!(
-                        "{} {field} added",
-                        if required { "required" } else { "optional" }
-                    ),
-                    "clients ignore fields they do not know; the generated structs do not deny unknown fields",
-                ),
+        for name in b.keys().filter(|k| !a.contains_key(*k)) {
+            let required = rb.contains(name);
+            let rule = match (dir, required) {
+                (Dir::Request, true) => Rule::RequiredRequestFieldAdded,
+                (Dir::Request, false) => Rule::OptionalRequestFieldAdded,
+                (Dir::Response, _) => Rule::ResponseFieldAdded,
             };
-            self.push(severity, rule, loc, change, reason);
+            let kind = if required { "required" } else { "optional" };
+            self.push(rule, loc, format!("{kind} {what} field `{name}` added"));
         }
     }
 }
