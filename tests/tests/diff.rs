@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use xtask::catalogue::{self, Settings};
-use xtask::diff::{self, DiffReport, FailOn, Severity};
+use xtask::diff::{self, DiffReport, FailOn, Impact};
 use xtask::spec;
 
 const SETTINGS: Settings = Settings::DEFAULT;
@@ -213,7 +213,7 @@ fn compares_with_a_git_revision_without_touching_the_tree() {
         astro
             .changes
             .iter()
-            .filter(|c| c.severity == Severity::Breaking)
+            .filter(|c| c.severity == Impact::Breaking)
             .count(),
         3
     );

@@ -28,7 +28,7 @@ use crate::catalogue::{self, Settings};
 use crate::codegen;
 use crate::spec::{self, Policy, Source, Spec};
 
-pub use rules::{Change, Severity};
+pub use rules::{Change, Impact};
 pub use rust::{Bump, ItemChange};
 
 /// Command-line arguments of `cargo xtask diff`.
@@ -99,7 +99,7 @@ pub struct ApiReport {
 }
 
 impl ApiReport {
-    fn count(&self, severity: Severity) -> usize {
+    fn count(&self, severity: Impact) -> usize {
         self.changes
             .iter()
             .filter(|c| c.severity == severity)
@@ -140,8 +140,8 @@ impl DiffReport {
     pub fn fails(&self, fail_on: Option<FailOn>) -> bool {
         let worst = match fail_on {
             None => return false,
-            Some(FailOn::Breaking) => Severity::Breaking,
-            Some(FailOn::PotentiallyBreaking) => Severity::PotentiallyBreaking,
+            Some(FailOn::Breaking) => Impact::Breaking,
+            Some(FailOn::PotentiallyBreaking) => Impact::PotentiallyBreaking,
         };
         self.apis
             .iter()
@@ -178,9 +178,9 @@ impl DiffReport {
                 out,
                 "| {} | {} | {} | {} | {} |",
                 api.api,
-                api.count(Severity::Breaking),
-                api.count(Severity::PotentiallyBreaking),
-                api.count(Severity::NonBreaking),
+                api.count(Impact::Breaking),
+                api.count(Impact::PotentiallyBreaking),
+                api.count(Impact::NonBreaking),
                 cell(&crate_cell)
             );
         }
@@ -196,7 +196,7 @@ impl DiffReport {
                 let _ = writeln!(out, "|---|---|---|---|");
                 for c in &api.changes {
                     let severity = match c.severity {
-                        Severity::Breaking => "**breaking**".to_string(),
+                        Impact::Breaking => "**breaking**".to_string(),
                         s => s.label().to_string(),
                     };
                     let _ = writeln!(

@@ -29,7 +29,7 @@ mod walk;
 /// How a change affects existing clients.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Severity {
+pub enum Impact {
     /// Existing clients stop working (a request is rejected, a response no
     /// longer decodes or no longer carries what they read).
     Breaking,
@@ -39,13 +39,13 @@ pub enum Severity {
     NonBreaking,
 }
 
-impl Severity {
+impl Impact {
     /// The words used in reports.
     pub fn label(self) -> &'static str {
         match self {
-            Severity::Breaking => "breaking",
-            Severity::PotentiallyBreaking => "potentially breaking",
-            Severity::NonBreaking => "non-breaking",
+            Impact::Breaking => "breaking",
+            Impact::PotentiallyBreaking => "potentially breaking",
+            Impact::NonBreaking => "non-breaking",
         }
     }
 }
@@ -54,7 +54,7 @@ impl Severity {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Change {
     /// How it affects existing clients: its rule's [`Rule::severity`].
-    pub severity: Severity,
+    pub severity: Impact,
     /// Its rule's [`Rule::id`], for tools.
     pub rule: &'static str,
     /// Where: `PUT /organizations/{id}`, or `API` for document-wide changes.
@@ -209,7 +209,7 @@ impl Rule {
     }
 
     /// How a change of this kind affects existing clients.
-    pub fn severity(self) -> Severity {
+    pub fn severity(self) -> Impact {
         match self {
             Rule::SecuritySchemeRemoved
             | Rule::SecuritySchemeChanged
@@ -234,7 +234,7 @@ impl Rule {
             | Rule::OptionalResponseFieldRemoved
             | Rule::RequestFieldBecameRequired
             | Rule::ResponseFieldBecameOptional
-            | Rule::RequiredRequestFieldAdded => Severity::Breaking,
+            | Rule::RequiredRequestFieldAdded => Impact::Breaking,
             Rule::ServerRemoved
             | Rule::OperationIdChanged
             | Rule::ParameterRemoved
@@ -247,7 +247,7 @@ impl Rule {
             | Rule::ResponseFormatRemoved
             | Rule::PatternChanged
             | Rule::ResponseLimitLoosened
-            | Rule::RequestFieldRemoved => Severity::PotentiallyBreaking,
+            | Rule::RequestFieldRemoved => Impact::PotentiallyBreaking,
             Rule::ServerAdded
             | Rule::SecuritySchemeAdded
             | Rule::OperationAdded
@@ -274,7 +274,7 @@ impl Rule {
             | Rule::RequestFieldBecameOptional
             | Rule::ResponseFieldBecameRequired
             | Rule::OptionalRequestFieldAdded
-            | Rule::ResponseFieldAdded => Severity::NonBreaking,
+            | Rule::ResponseFieldAdded => Impact::NonBreaking,
         }
     }
 
