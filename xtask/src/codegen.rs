@@ -16,9 +16,9 @@ use crate::catalogue::{self, Api};
 use crate::files::{GeneratedFile, Stale, WriteStatus};
 use crate::normalise::{Degraded, Skipped};
 use crate::pipeline;
+use crate::pipeline::Forced;
 use crate::render;
 use crate::spec;
-use crate::verify::Forced;
 
 /// Command-line arguments of `cargo xtask codegen`.
 #[derive(clap::Args, Debug)]

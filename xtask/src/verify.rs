@@ -23,57 +23,9 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context as _, Result};
-use openapiv3::OpenAPI;
+
 use serde_json::Value;
 use syn::spanned::Spanned as _;
-
-use crate::normalise::{Degraded, Normalised, Skipped};
-use crate::pipeline::isolate;
-use crate::spec;
-
-/// What earlier rounds found the compiler refusing: degraded in the
-/// pipeline right after the normalisation, each with the compiler's
-/// message as the reason.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Forced {
-    /// Component schema name -> reason.
-    pub schemas: BTreeMap<String, String>,
-    /// progenitor's method name of an operation -> reason.
-    pub operations: BTreeMap<String, String>,
-}
-
-impl Forced {
-    /// Whether nothing is forced.
-    pub fn is_empty(&self) -> bool {
-        self.schemas.is_empty() && self.operations.is_empty()
-    }
-
-    /// Degrades the forced items of the normalised document, recording each.
-    pub fn apply(&self, openapi: &mut OpenAPI, normalised: &mut Normalised) {
-        for (schema, reason) in &self.schemas {
-            isolate::neutralise(openapi, schema);
-            normalised.degraded.push(Degraded {
-                schema: schema.clone(),
-                to: crate::normalise::Degradation::AnyJson,
-                reason: format!("the generated type does not compile: {reason}"),
-            });
-        }
-        let doomed: Vec<_> = spec::operations(openapi)
-            .into_iter()
-            .filter_map(|(op, _)| {
-                let method = crate::names::method_name(op.operation_id.as_deref()?);
-                self.operations.get(&method).map(|reason| (op, reason))
-            })
-            .collect();
-        for (op, reason) in doomed {
-            crate::normalise::remove_operation(openapi, &op);
-            normalised.skipped.push(Skipped {
-                operation: op,
-                reason: format!("its generated code does not compile: {reason}"),
-            });
-        }
-    }
-}
 
 /// One error of `cargo check`, where its primary span starts in `lib.rs`.
 #[derive(Clone, Debug, PartialEq, Eq)]
