@@ -6,7 +6,7 @@
 #[test]
 fn bench_harness_produces_a_table_for_a_tiny_synthetic_spec() {
     let dir = tempfile::tempdir().unwrap();
-    let table = xtask::bench::tiny(dir.path()).unwrap();
+    let table = xtask_bench::bench::tiny(dir.path()).unwrap();
     assert!(table.contains("| ops | lines | codegen ms"), "{table}");
     let row = table
         .lines()

@@ -32,8 +32,8 @@ use anyhow::{Context as _, Result, bail};
 
 use super::ablate::Ablation;
 use super::{synthetic_api_with, write_synthetic_spec};
-use crate::catalogue::{self, Api, Interface, Settings};
-use crate::codegen;
+use xtask::catalogue::{self, Api, Interface, Settings};
+use xtask::codegen;
 
 /// What [`section`] measures.
 #[derive(Clone, Debug)]
@@ -86,7 +86,7 @@ pub fn section(root: &Path, work: &Path, options: &Options) -> Result<String> {
     }
     for api in &apis {
         let generated = codegen::generate(&ws, api)?;
-        crate::files::write(&ws, &generated.files)?;
+        xtask::files::write(&ws, &generated.files)?;
     }
     let mut members: Vec<String> = subjects.iter().map(|s| s.dir.clone()).collect();
     members.extend(comparison.members());
@@ -145,11 +145,11 @@ fn styles(
             std::fs::copy(&from, &to)
                 .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
         }
-        let ops = crate::spec::load(
-            crate::spec::Source::Disk(root, api.spec),
-            crate::spec::Policy::Checked,
+        let ops = xtask::spec::load(
+            xtask::spec::Source::Disk(root, api.spec),
+            xtask::spec::Policy::Checked,
         )
-        .map(|s| crate::spec::operations(&s.openapi).len())
+        .map(|s| xtask::spec::operations(&s.openapi).len())
         .unwrap_or(0);
         subjects.push(Subject {
             package: api.package.to_string(),
@@ -269,10 +269,10 @@ fn cargo(
             let mut c = Command::new("/usr/bin/time");
             c.args(["-f", "%M %U %S", "-o"])
                 .arg(file)
-                .arg(crate::workspace::cargo());
+                .arg(xtask::workspace::cargo());
             c
         }
-        _ => Command::new(crate::workspace::cargo()),
+        _ => Command::new(xtask::workspace::cargo()),
     };
     cmd.current_dir(ws)
         .env("CARGO_TARGET_DIR", target)
@@ -352,7 +352,7 @@ fn cold(
 /// Removes the package's artifacts and its incremental cache, keeping the
 /// dependencies: the next build is a cold build of this crate alone.
 fn clean(ws: &Path, target: &Path, package: &str) -> Result<()> {
-    let status = Command::new(crate::workspace::cargo())
+    let status = Command::new(xtask::workspace::cargo())
         .current_dir(ws)
         .env("CARGO_TARGET_DIR", target)
         .args(["clean", "--quiet", "-p", package])
@@ -450,7 +450,7 @@ const OXIDE_TAGS: &[&str] = &["projects", "system-networking"];
 impl Comparison {
     fn write(root: &Path, ws: &Path, full: bool) -> Result<Comparison> {
         let mut pairs = Vec::new();
-        let oxide = crate::corpus::directory(root).join("oxide.json");
+        let oxide = xtask::catalogue::corpus_directory(root).join("oxide.json");
         pairs.push(pair(ws, "oxide", &oxide, "Oxide (`oxide.json`)")?);
         let ops = if full { 1000 } else { 100 };
         write_synthetic_spec(ws, ops)?;
@@ -610,18 +610,18 @@ fn pair(ws: &Path, package: &str, spec: &Path, name: &str) -> Result<Pair> {
 }
 
 /// Raw progenitor's builder output for `spec` as a crate: the same
-/// progenitor settings as ours ([`crate::pipeline::progenitor_settings`])
+/// progenitor settings as ours ([`xtask::pipeline::progenitor_settings`])
 /// without the runtime, on the same normalised document, formatted by
 /// prettyplease; its dependencies are the crates the code names.
 fn raw_crate(ws: &Path, package: &str, spec: &Path) -> Result<Crate> {
-    let mut loaded = crate::spec::load(
-        crate::spec::Source::Disk(Path::new(""), &spec.display().to_string()),
-        crate::spec::Policy::Checked,
+    let mut loaded = xtask::spec::load(
+        xtask::spec::Source::Disk(Path::new(""), &spec.display().to_string()),
+        xtask::spec::Policy::Checked,
     )?;
     let shown = spec.display().to_string();
-    crate::normalise::normalise(&mut loaded.openapi, &shown);
-    let settings = crate::pipeline::progenitor_settings(&Settings::DEFAULT);
-    let tokens = crate::pipeline::catch_panic(|| {
+    xtask::normalise::normalise(&mut loaded.openapi, &shown);
+    let settings = xtask::pipeline::progenitor_settings(&Settings::DEFAULT);
+    let tokens = xtask::pipeline::catch_panic(|| {
         progenitor::Generator::new(&settings).generate_tokens(&loaded.openapi)
     })
     .map_err(|m| anyhow::anyhow!("{shown}: raw progenitor panicked: {m}"))?
@@ -633,9 +633,9 @@ fn raw_crate(ws: &Path, package: &str, spec: &Path) -> Result<Crate> {
     );
     let mut named = std::collections::BTreeSet::new();
     for item in &file.items {
-        crate::deps::crates_named(item, &mut named);
+        xtask::deps::crates_named(item, &mut named);
     }
-    for dep in crate::deps::dependencies(&named) {
+    for dep in xtask::deps::dependencies(&named) {
         if dep.name != "cloud-orgs-runtime" {
             let _ = writeln!(manifest, "{} = {}", dep.name, dep.standalone);
         }

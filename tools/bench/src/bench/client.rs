@@ -38,7 +38,7 @@ pub struct ClientStats {
 
 /// Runs the binary (release) and renders the section.
 pub fn section(root: &Path) -> Result<String> {
-    let output = Command::new(crate::workspace::cargo())
+    let output = Command::new(xtask::workspace::cargo())
         .current_dir(root)
         .args([
             "run",

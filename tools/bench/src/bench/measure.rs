@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, anyhow};
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::{Api, Settings};
-use crate::spec::Spec;
-use crate::{codegen, pipeline};
+use xtask::catalogue::{Api, Settings};
+use xtask::spec::Spec;
+use xtask::{codegen, pipeline};
 
 /// What one measurement runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,11 +112,11 @@ fn lib_lines(generated: &[codegen::Generated]) -> usize {
 /// normalised. Raw progenitor gets exactly this, so the comparison is about
 /// the work around progenitor, not about a different input.
 fn normalised(root: &Path, api: &Api<'_>) -> Result<Spec> {
-    let mut spec = crate::spec::load(
-        crate::spec::Source::Disk(root, api.spec),
-        crate::spec::Policy::Checked,
+    let mut spec = xtask::spec::load(
+        xtask::spec::Source::Disk(root, api.spec),
+        xtask::spec::Policy::Checked,
     )?;
-    crate::normalise::normalise(&mut spec.openapi, api.spec);
+    xtask::normalise::normalise(&mut spec.openapi, api.spec);
     Ok(spec)
 }
 
@@ -178,13 +178,13 @@ pub fn raw(root: &Path, spec: &Spec, settings: &Settings) -> Result<Sample> {
 fn phases(root: &Path, api: &'static Api<'static>) -> Result<Sample> {
     let mut out: Vec<(String, f64)> = Vec::new();
     let t = Instant::now();
-    let spec = crate::lint::load(crate::spec::Source::Disk(root, api.spec), api.profile)
+    let spec = xtask::lint::load(xtask::spec::Source::Disk(root, api.spec), api.profile)
         .map_err(|report| anyhow!("{} cannot be read:\n{}", api.spec, report.error_lines()))?;
     out.push(("load".to_string(), millis(t.elapsed())));
     // codegen runs the lint on another core, beside the pipeline; timed
     // alone here, it is not on the critical path.
     let t = Instant::now();
-    let report = crate::lint::lint_errors(&spec, api.profile);
+    let report = xtask::lint::lint_errors(&spec, api.profile);
     out.push(("lint (beside)".to_string(), millis(t.elapsed())));
     if report.errors() > 0 {
         anyhow::bail!(
@@ -202,7 +202,7 @@ fn phases(root: &Path, api: &'static Api<'static>) -> Result<Sample> {
 
     let t = Instant::now();
     let generated = codegen::generate(root, api)?;
-    let _ = crate::files::stale(root, &generated.files);
+    let _ = xtask::files::stale(root, &generated.files);
     let whole = millis(t.elapsed());
     let parts: f64 = out
         .iter()

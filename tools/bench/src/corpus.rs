@@ -12,13 +12,13 @@
 //! document and leaves `CORPUS.md` alone (CI checks Oxide's crate this way).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::catalogue::Settings;
+use xtask::catalogue::{CORPUS, Document, Settings};
 
 /// Command-line arguments of `cargo xtask corpus`.
 #[derive(clap::Args, Debug)]
@@ -53,82 +53,16 @@ pub enum Stage {
     Raw,
 }
 
-/// One document of the corpus.
-#[derive(Clone, Copy, Debug)]
-pub struct Document {
-    /// Short name: the crate's directory and package name.
-    pub name: &'static str,
-    /// The entry file, relative to the corpus directory.
-    pub file: &'static str,
-}
-
-/// The documents, in the order of `../shared/corpus/README.md`.
-pub const DOCUMENTS: &[Document] = &[
-    Document {
-        name: "oxide",
-        file: "oxide.json",
-    },
-    Document {
-        name: "sentry",
-        file: "sentry.json",
-    },
-    Document {
-        name: "pagerduty",
-        file: "pagerduty.json",
-    },
-    Document {
-        name: "mongodb-atlas",
-        file: "mongodb-atlas.yaml",
-    },
-    Document {
-        name: "clerk",
-        file: "clerk-bapi.yml",
-    },
-    Document {
-        name: "digitalocean",
-        file: "digitalocean/specification/DigitalOcean-public.v2.yaml",
-    },
-    Document {
-        name: "discord",
-        file: "discord-3.1.json",
-    },
-    Document {
-        name: "netlify",
-        file: "netlify-swagger2.yml",
-    },
-    Document {
-        name: "stripe",
-        file: "stripe-spec3.yaml",
-    },
-    Document {
-        name: "kubernetes",
-        file: "kubernetes-swagger2.json",
-    },
-    Document {
-        name: "slack",
-        file: "slack-web-swagger2.json",
-    },
-    Document {
-        name: "twilio",
-        file: "twilio-api-v2010.json",
-    },
-];
-
-/// Where the corpus is: `../shared/corpus` beside the workspace.
-pub fn directory(root: &Path) -> PathBuf {
-    root.join("../shared/corpus")
-}
-
 /// `cargo xtask corpus`.
 pub fn run(args: &Args) -> Result<ExitCode> {
     if args.list {
-        for doc in DOCUMENTS {
+        for doc in CORPUS {
             println!("{:<14} {}", doc.name, doc.file);
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let root = crate::codegen::workspace_root();
-    let corpus = directory(&root);
+    let root = xtask::codegen::workspace_root();
+    let corpus = xtask::catalogue::corpus_directory(&root);
     if !corpus.is_dir() {
         bail!(
             "{} is not there: the corpus lives in ../shared/corpus beside the workspace",
@@ -136,16 +70,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         );
     }
     let docs: Vec<&Document> = match &args.only {
-        None => DOCUMENTS.iter().collect(),
-        Some(name) => match DOCUMENTS.iter().find(|d| d.name == name) {
+        None => CORPUS.iter().collect(),
+        Some(name) => match CORPUS.iter().find(|d| d.name == name) {
             Some(doc) => vec![doc],
             None => bail!(
                 "no corpus document named `{name}`; known: {}",
-                DOCUMENTS
-                    .iter()
-                    .map(|d| d.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                CORPUS.iter().map(|d| d.name).collect::<Vec<_>>().join(", ")
             ),
         },
     };
@@ -352,8 +282,8 @@ fn in_child<T: serde::de::DeserializeOwned>(
 fn codegen(spec: &Path, out: &Path) -> Result<Generated, String> {
     let started = Instant::now();
     let generated =
-        crate::codegen::one_off(spec, out, &Default::default()).map_err(|e| format!("{e:#}"))?;
-    crate::files::write(out, &generated.files).map_err(|e| format!("{e:#}"))?;
+        xtask::codegen::one_off(spec, out, &Default::default()).map_err(|e| format!("{e:#}"))?;
+    xtask::files::write(out, &generated.files).map_err(|e| format!("{e:#}"))?;
     let seconds = started.elapsed().as_secs_f64();
     let lines = generated
         .files
@@ -415,8 +345,8 @@ fn raw_attempt(spec: &Path) -> Result<(), String> {
     }
     let openapi: openapiv3::OpenAPI = serde_json::from_value(value)
         .map_err(|e| format!("cannot read it ({})", first_line(&e.to_string())))?;
-    let settings = crate::pipeline::progenitor_settings(&Settings::DEFAULT);
-    let result = crate::pipeline::catch_panic(|| {
+    let settings = xtask::pipeline::progenitor_settings(&Settings::DEFAULT);
+    let result = xtask::pipeline::catch_panic(|| {
         progenitor::Generator::new(&settings)
             .generate_tokens(&openapi)
             .map(|tokens| syn::parse2::<syn::File>(tokens).map(|f| prettyplease::unparse(&f)))
@@ -437,13 +367,13 @@ fn cargo_check(crate_dir: &Path, target: &Path, subsets: bool) -> Result<Build> 
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let _ = Command::new(crate::workspace::cargo())
+    let _ = Command::new(xtask::workspace::cargo())
         .args(["clean", "--quiet", "-p", &package, "--manifest-path"])
         .arg(&manifest)
         .env("CARGO_TARGET_DIR", target)
         .status();
     let rss = crate_dir.with_extension("check.maxrss");
-    let mut cmd = timed(Path::new(&crate::workspace::cargo()), &rss);
+    let mut cmd = timed(Path::new(&xtask::workspace::cargo()), &rss);
     cmd.arg("check")
         .arg("--manifest-path")
         .arg(crate_dir.join("Cargo.toml"))
@@ -498,7 +428,7 @@ fn check_subsets(manifest: &Path, target: &Path, build: &mut Build) -> Result<Op
     }
     let mut subsets = Subsets::default();
     for feature in std::iter::once(None).chain(features.iter().map(Some)) {
-        let mut cmd = Command::new(crate::workspace::cargo());
+        let mut cmd = Command::new(xtask::workspace::cargo());
         cmd.args(["check", "--no-default-features", "--manifest-path"])
             .arg(manifest)
             .env("CARGO_TARGET_DIR", target)

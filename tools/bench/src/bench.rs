@@ -23,9 +23,9 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::catalogue::{self, Api, Interface, Settings};
-use crate::codegen;
 use measure::{Kind, Sample, median, millis};
+use xtask::catalogue::{self, Api, Interface, Settings};
+use xtask::codegen;
 
 /// Command-line arguments of `cargo xtask bench`.
 #[derive(Clone, Debug, clap::Args)]
@@ -116,13 +116,13 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 }
 
 fn reinvoke_in_release(args: &Args) -> Result<ExitCode> {
-    let mut cmd = Command::new(crate::workspace::cargo());
+    let mut cmd = Command::new(xtask::workspace::cargo());
     cmd.current_dir(codegen::workspace_root()).args([
         "run",
         "--release",
         "--quiet",
         "-p",
-        "xtask",
+        "xtask-bench",
         "--",
         "bench",
         "--inner",
@@ -238,7 +238,7 @@ fn header(args: &Args, iterations: usize) -> String {
 /// there, generated into `target/bench/oxide` with the vendor profile.
 fn real_subjects(root: &Path) -> Vec<&'static Api<'static>> {
     let mut subjects: Vec<&'static Api<'static>> = catalogue::APIS.iter().collect();
-    let oxide = crate::corpus::directory(root).join("oxide.json");
+    let oxide = xtask::catalogue::corpus_directory(root).join("oxide.json");
     if oxide.is_file() {
         subjects.push(Box::leak(Box::new(Api {
             name: "oxide (published)",
@@ -248,7 +248,7 @@ fn real_subjects(root: &Path) -> Vec<&'static Api<'static>> {
             version: "0.1.0",
             doc_example: "let _ = ();",
             settings: Settings::DEFAULT,
-            profile: crate::catalogue::Profile::Vendor,
+            profile: xtask::catalogue::Profile::Vendor,
         })));
     } else {
         eprintln!("bench: ../shared/corpus/oxide.json is not there; Oxide is left out");
@@ -295,7 +295,7 @@ fn real_specs(root: &Path, iterations: usize) -> Result<String> {
         for _ in 0..iterations {
             let started = std::time::Instant::now();
             let generated = codegen::generate(root, api)?;
-            let stale = crate::files::stale(root, &generated.files);
+            let stale = xtask::files::stale(root, &generated.files);
             codegen_ms.push(millis(started.elapsed()));
             if !stale.is_empty() {
                 bail!(
@@ -359,20 +359,26 @@ fn phase_medians(runs: &[Vec<(String, f64)>]) -> Vec<f64> {
 /// above are the same code optimised. Both, side by side, on our specs and
 /// (when `../shared` is there) Oxide's.
 fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String> {
-    let release = std::env::current_exe().context("cannot find the xtask binary")?;
-    let status = Command::new(crate::workspace::cargo())
-        .current_dir(root)
-        .args(["build", "--quiet", "-p", "xtask"])
-        .status()
-        .context("cannot build the debug xtask")?;
-    if !status.success() {
-        bail!("cargo build -p xtask failed");
+    // The release xtask lands beside this (release) binary.
+    let release = std::env::current_exe()
+        .context("cannot find this binary")?
+        .with_file_name(format!("xtask{}", std::env::consts::EXE_SUFFIX));
+    for profile in [&["--release"][..], &[]] {
+        let status = Command::new(xtask::workspace::cargo())
+            .current_dir(root)
+            .args(["build", "--quiet", "-p", "xtask"])
+            .args(profile)
+            .status()
+            .context("cannot build the xtask")?;
+        if !status.success() {
+            bail!("cargo build -p xtask {} failed", profile.join(" "));
+        }
     }
     let mut runs: Vec<(&str, Vec<String>)> = vec![(
         "`cargo xtask codegen --check` (our two specs)",
         vec!["codegen".into(), "--check".into()],
     )];
-    let oxide = crate::corpus::directory(root).join("oxide.json");
+    let oxide = xtask::catalogue::corpus_directory(root).join("oxide.json");
     if oxide.is_file() {
         runs.push((
             "`cargo xtask codegen --spec ../shared/corpus/oxide.json --out ..`",
@@ -421,7 +427,7 @@ fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String>
         "| command | as users run it (debug, via cargo) ms | release binary ms | ratio |"
     );
     let _ = writeln!(out, "|---|---:|---:|---:|");
-    let cargo_program = PathBuf::from(crate::workspace::cargo());
+    let cargo_program = PathBuf::from(xtask::workspace::cargo());
     for (label, args) in &runs {
         let debug = timed(&cargo_program, &["xtask"], args)?;
         let fast = timed(&release, &[], args)?;
@@ -437,7 +443,7 @@ fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String>
         let target = root.join("target/bench/xtask-cold");
         let _ = std::fs::remove_dir_all(&target);
         let started = std::time::Instant::now();
-        let status = Command::new(crate::workspace::cargo())
+        let status = Command::new(xtask::workspace::cargo())
             .current_dir(root)
             .env("CARGO_TARGET_DIR", &target)
             .args(["build", "--quiet", "-p", "xtask"])
@@ -491,7 +497,7 @@ pub fn synthetic_api_with(
             extra_derives,
             ..Settings::DEFAULT
         },
-        profile: crate::catalogue::Profile::Transcribed,
+        profile: xtask::catalogue::Profile::Transcribed,
     }))
 }
 
