@@ -25,12 +25,20 @@ pub struct Args {
 
 /// Runs `cargo run -p xtask-bench -- <command> <args>` in the workspace.
 pub fn run(command: &str, args: &Args) -> Result<ExitCode> {
-    let status = Command::new(crate::workspace::cargo())
-        .current_dir(crate::codegen::workspace_root())
-        .args(["run", "--quiet", "-p", "xtask-bench", "--", command])
-        .args(&args.args)
+    status(
+        Command::new(crate::workspace::cargo())
+            .current_dir(crate::codegen::workspace_root())
+            .args(["run", "--quiet", "-p", "xtask-bench", "--", command])
+            .args(&args.args),
+    )
+}
+
+/// Runs `cmd` in our place: its output is ours as it comes, its exit code
+/// is ours. Also how the bench re-runs itself in release.
+pub fn status(cmd: &mut Command) -> Result<ExitCode> {
+    let status = cmd
         .status()
-        .context("cannot run cargo")?;
+        .with_context(|| format!("cannot run {}", cmd.get_program().to_string_lossy()))?;
     Ok(match status.code() {
         Some(0) => ExitCode::SUCCESS,
         Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

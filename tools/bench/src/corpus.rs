@@ -20,6 +20,8 @@ use anyhow::{Context as _, Result, bail};
 
 use xtask::catalogue::{CORPUS, Document, Settings};
 
+use crate::child;
+
 /// Command-line arguments of `cargo xtask corpus`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -94,7 +96,6 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     for doc in docs {
         eprintln!("corpus: {} ({})", doc.name, doc.file);
         let row = measure(
-            &corpus.join(doc.file),
             &out.join(doc.name),
             &target,
             doc,
@@ -207,24 +208,16 @@ impl Row {
     }
 }
 
-fn measure(
-    spec: &Path,
-    out: &Path,
-    target: &Path,
-    doc: &Document,
-    build: bool,
-    subsets: bool,
-) -> Result<Row> {
-    let _ = spec;
+fn measure(out: &Path, target: &Path, doc: &Document, build: bool, subsets: bool) -> Result<Row> {
     // A stage whose process dies (a stack overflow, say) is a result too.
-    let codegen = match in_child::<Result<Generated, String>>(doc, Stage::Codegen, out) {
+    let codegen = match in_child::<Result<Generated, String>>(doc, Stage::Codegen) {
         Ok((codegen, peak)) => codegen.map(|g| Generated {
             peak_mib: peak,
             ..g
         }),
         Err(e) => Err(format!("{e:#}")),
     };
-    let raw = match in_child::<Raw>(doc, Stage::Raw, out) {
+    let raw = match in_child::<Raw>(doc, Stage::Raw) {
         Ok((raw, peak)) => Raw {
             peak_mib: peak,
             ..raw
@@ -247,35 +240,21 @@ fn measure(
 }
 
 /// Runs `stage` of `doc` in a child process (this binary, `corpus --only
-/// NAME --stage ..`), under GNU time for its peak RSS; its JSON result.
+/// NAME --stage ..`), measured for its peak RSS; its JSON result.
 fn in_child<T: serde::de::DeserializeOwned>(
     doc: &Document,
     stage: Stage,
-    out: &Path,
 ) -> Result<(T, Option<u64>)> {
     let exe = std::env::current_exe().context("cannot find this program")?;
-    std::fs::create_dir_all(out.parent().unwrap_or(out))?;
     let name = match stage {
         Stage::Codegen => "codegen",
         Stage::Raw => "raw",
     };
-    let rss = out.with_extension(format!("{name}.maxrss"));
-    let output = timed(&exe, &rss)
-        .args(["corpus", "--only", doc.name, "--stage", name])
-        .output()
-        .context("cannot run the stage")?;
-    if !output.status.success() {
-        bail!(
-            "{}: the {name} stage failed: {}",
-            doc.name,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout.lines().last().unwrap_or_default();
-    let value = serde_json::from_str(line)
-        .with_context(|| format!("{}: the {name} stage printed {line:?}", doc.name))?;
-    Ok((value, read_rss(&rss)))
+    let what = format!("{}: the {name} stage", doc.name);
+    let ran =
+        child::measured(Command::new(&exe).args(["corpus", "--only", doc.name, "--stage", name]))?
+            .succeeded(&what)?;
+    Ok((ran.json(&what)?, ran.peak_mib()))
 }
 
 /// `cargo xtask codegen --spec .. --out ..` (in the stage's own process).
@@ -367,26 +346,25 @@ fn cargo_check(crate_dir: &Path, target: &Path, subsets: bool) -> Result<Build> 
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let _ = Command::new(xtask::workspace::cargo())
-        .args(["clean", "--quiet", "-p", &package, "--manifest-path"])
-        .arg(&manifest)
-        .env("CARGO_TARGET_DIR", target)
-        .status();
-    let rss = crate_dir.with_extension("check.maxrss");
-    let mut cmd = timed(Path::new(&xtask::workspace::cargo()), &rss);
-    cmd.arg("check")
-        .arg("--manifest-path")
-        .arg(crate_dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_TERM_COLOR", "never");
-    let started = Instant::now();
-    let output = cmd.output().context("cannot run cargo check")?;
-    let seconds = started.elapsed().as_secs_f64();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let _ = child::run(
+        child::cargo()
+            .args(["clean", "--quiet", "-p", &package, "--manifest-path"])
+            .arg(&manifest)
+            .env("CARGO_TARGET_DIR", target),
+    );
+    let ran = child::measured(
+        child::cargo()
+            .arg("check")
+            .arg("--manifest-path")
+            .arg(&manifest)
+            .env("CARGO_TARGET_DIR", target)
+            .env("CARGO_TERM_COLOR", "never"),
+    )?;
+    let stderr = ran.stderr();
     let mut build = Build {
-        ok: output.status.success(),
-        seconds,
-        peak_mib: read_rss(&rss),
+        ok: ran.success(),
+        seconds: ran.secs,
+        peak_mib: ran.peak_mib(),
         errors: diagnostics(&stderr, "error"),
         warnings: diagnostics(&stderr, "warning"),
         subsets: None,
@@ -428,7 +406,7 @@ fn check_subsets(manifest: &Path, target: &Path, build: &mut Build) -> Result<Op
     }
     let mut subsets = Subsets::default();
     for feature in std::iter::once(None).chain(features.iter().map(Some)) {
-        let mut cmd = Command::new(xtask::workspace::cargo());
+        let mut cmd = child::cargo();
         cmd.args(["check", "--no-default-features", "--manifest-path"])
             .arg(manifest)
             .env("CARGO_TARGET_DIR", target)
@@ -436,17 +414,16 @@ fn check_subsets(manifest: &Path, target: &Path, build: &mut Build) -> Result<Op
         if let Some(feature) = feature {
             cmd.args(["--features", feature]);
         }
-        let started = Instant::now();
-        let output = cmd.output().context("cannot run cargo check")?;
-        subsets.slowest = subsets.slowest.max(started.elapsed().as_secs_f64());
+        let ran = child::run(&mut cmd)?;
+        subsets.slowest = subsets.slowest.max(ran.secs);
         subsets.checked += 1;
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = ran.stderr();
         let warnings = diagnostics(&stderr, "warning");
         build.warnings += warnings;
-        if output.status.success() && warnings == 0 {
+        if ran.success() && warnings == 0 {
             subsets.ok += 1;
         } else {
-            build.errors += usize::from(!output.status.success());
+            build.errors += usize::from(!ran.success());
             eprintln!(
                 "corpus: cargo check --no-default-features{} failed:\n{}",
                 feature
@@ -457,25 +434,6 @@ fn check_subsets(manifest: &Path, target: &Path, build: &mut Build) -> Result<Op
         }
     }
     Ok(Some(subsets))
-}
-
-/// `program` under GNU time writing its peak RSS (KiB) to `rss`, when GNU
-/// time is there; else `program` alone.
-fn timed(program: &Path, rss: &Path) -> Command {
-    if Path::new("/usr/bin/time").exists() {
-        let mut c = Command::new("/usr/bin/time");
-        c.args(["-f", "%M", "-o"]).arg(rss).arg(program);
-        c
-    } else {
-        Command::new(program)
-    }
-}
-
-fn read_rss(file: &Path) -> Option<u64> {
-    std::fs::read_to_string(file)
-        .ok()
-        .and_then(|s| s.trim().lines().last()?.trim().parse::<u64>().ok())
-        .map(|kib| kib / 1024)
 }
 
 fn first_line(text: &str) -> String {

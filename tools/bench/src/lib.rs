@@ -9,4 +9,5 @@
 //! (`xtask::forward`).
 
 pub mod bench;
+pub mod child;
 pub mod corpus;

@@ -20,18 +20,18 @@
 //! lines and an empty `lib.rs`: building and checking it first builds
 //! exactly the dependencies the subject needs, without the subject.
 //!
-//! Peak memory is GNU time's `%M` of cargo, which is the peak RSS of the
-//! biggest process it waited for: rustc.
+//! Peak memory and CPU time are GNU time's, of cargo ([`child::measured`]):
+//! the peak RSS is that of the biggest process it waited for, rustc.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 
 use super::ablate::Ablation;
 use super::{synthetic_api_with, write_synthetic_spec};
+use crate::child;
 use xtask::catalogue::{self, Api, Interface, Settings};
 use xtask::codegen;
 
@@ -99,9 +99,7 @@ pub fn section(root: &Path, work: &Path, options: &Options) -> Result<String> {
     }
 
     // Dependencies once, measured for the record.
-    let started = Instant::now();
-    cargo(&ws, &target, Cargo::Build, &subjects[0].package, &[], None)?;
-    let deps_s = started.elapsed().as_secs_f64();
+    let deps_s = cargo(&ws, &target, Cargo::Build, &subjects[0].package, &[])?;
 
     let mut built = Vec::new();
     for subject in subjects {
@@ -254,40 +252,30 @@ impl Cargo {
     }
 }
 
-fn cargo(
-    ws: &Path,
-    target: &Path,
-    what: Cargo,
-    package: &str,
-    features: &[String],
-    rss_file: Option<&Path>,
-) -> Result<()> {
-    let mut cmd = match rss_file {
-        // GNU time's %M is the peak RSS of cargo and everything it waited
-        // for, i.e. of the biggest rustc.
-        Some(file) if Path::new("/usr/bin/time").exists() => {
-            let mut c = Command::new("/usr/bin/time");
-            c.args(["-f", "%M %U %S", "-o"])
-                .arg(file)
-                .arg(xtask::workspace::cargo());
-            c
-        }
-        _ => Command::new(xtask::workspace::cargo()),
-    };
+/// `cargo check|build -p package [features]` in the scratch workspace, as
+/// run ([`cargo`]) or timed ([`timed`]).
+fn command(ws: &Path, target: &Path, what: Cargo, package: &str, features: &[String]) -> Command {
+    let mut cmd = child::cargo();
     cmd.current_dir(ws)
         .env("CARGO_TARGET_DIR", target)
         .args([what.as_str(), "--quiet", "-p", package])
         .args(features);
-    let output = cmd.output().context("cannot run cargo")?;
-    if !output.status.success() {
-        bail!(
-            "cargo {} -p {package} {} failed:\n{}",
-            what.as_str(),
-            features.join(" "),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(())
+    cmd
+}
+
+fn describe(what: Cargo, package: &str, features: &[String]) -> String {
+    format!(
+        "cargo {} -p {package} {}",
+        what.as_str(),
+        features.join(" ")
+    )
+}
+
+/// Runs the [`command`]; its wall time.
+fn cargo(ws: &Path, target: &Path, what: Cargo, package: &str, features: &[String]) -> Result<f64> {
+    let ran = child::run(&mut command(ws, target, what, package, features))?
+        .succeeded(&describe(what, package, features))?;
+    Ok(ran.secs)
 }
 
 /// One timed cargo run.
@@ -302,6 +290,7 @@ struct Sample {
     mib: Option<u64>,
 }
 
+/// Runs the [`command`] measured ([`child::measured`]).
 fn timed(
     ws: &Path,
     target: &Path,
@@ -309,32 +298,13 @@ fn timed(
     package: &str,
     features: &[String],
 ) -> Result<Sample> {
-    let rss = target.join(format!("{package}.maxrss"));
-    let started = Instant::now();
-    cargo(ws, target, what, package, features, Some(&rss))?;
-    let secs = started.elapsed().as_secs_f64();
-    // `%M %U %S` on the last line (GNU time writes a note above it when
-    // the command fails).
-    let text = std::fs::read_to_string(&rss).unwrap_or_default();
-    let fields: Vec<&str> = text
-        .trim()
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect();
-    let mib = fields
-        .first()
-        .and_then(|f| f.parse::<u64>().ok())
-        .map(|kib| kib / 1024);
-    let cpu = match fields.as_slice() {
-        [_, user, system] => match (user.parse::<f64>(), system.parse::<f64>()) {
-            (Ok(u), Ok(s)) => Some(u + s),
-            _ => None,
-        },
-        _ => None,
-    };
-    Ok(Sample { secs, cpu, mib })
+    let ran = child::measured(&mut command(ws, target, what, package, features))?
+        .succeeded(&describe(what, package, features))?;
+    Ok(Sample {
+        secs: ran.secs,
+        cpu: ran.cpu_secs,
+        mib: ran.peak_mib(),
+    })
 }
 
 /// A cold `cargo check` or `cargo build` of `package` alone.
@@ -352,15 +322,13 @@ fn cold(
 /// Removes the package's artifacts and its incremental cache, keeping the
 /// dependencies: the next build is a cold build of this crate alone.
 fn clean(ws: &Path, target: &Path, package: &str) -> Result<()> {
-    let status = Command::new(xtask::workspace::cargo())
-        .current_dir(ws)
-        .env("CARGO_TARGET_DIR", target)
-        .args(["clean", "--quiet", "-p", package])
-        .status()
-        .context("cannot run cargo clean")?;
-    if !status.success() {
-        bail!("cargo clean -p {package} failed");
-    }
+    child::run(
+        child::cargo()
+            .current_dir(ws)
+            .env("CARGO_TARGET_DIR", target)
+            .args(["clean", "--quiet", "-p", package]),
+    )?
+    .succeeded(&format!("cargo clean -p {package}"))?;
     let incremental = target.join("debug/incremental");
     let prefix = format!("{}-", package.replace('-', "_"));
     if let Ok(entries) = std::fs::read_dir(&incremental) {
@@ -486,16 +454,15 @@ impl Comparison {
 
     fn measure(&self, ws: &Path, target: &Path, runs: usize) -> Result<String> {
         // The dependencies of every crate, checked and built once.
-        let started = Instant::now();
+        let mut deps_s = 0.0;
         for p in &self.pairs {
             for c in [&p.ours, &p.raw] {
                 let deps = format!("{}-deps", c.package);
                 eprintln!("bench:   dependencies of {}", c.package);
-                cargo(ws, target, Cargo::Check, &deps, &[], None)?;
-                cargo(ws, target, Cargo::Build, &deps, &[], None)?;
+                deps_s += cargo(ws, target, Cargo::Check, &deps, &[])?;
+                deps_s += cargo(ws, target, Cargo::Build, &deps, &[])?;
             }
         }
-        let deps_s = started.elapsed().as_secs_f64();
         let mut rows = Vec::new();
         for p in &self.pairs {
             let mut cells = Cells::default();

@@ -49,8 +49,10 @@ impl Kind {
 pub struct Sample {
     /// Wall time of the measured work, in milliseconds.
     pub ms: f64,
-    /// Peak resident set size of the process (`VmHWM`), in KiB, when known.
-    pub hwm_kib: Option<u64>,
+    /// Peak RSS of the process that measured, in KiB, when known: taken by
+    /// the parent ([`crate::child::measured`]), which runs each sample in a
+    /// fresh process.
+    pub peak_kib: Option<u64>,
     /// Lines of generated Rust code (`lib.rs` for the pipeline, the
     /// formatted token stream for raw progenitor).
     pub lines: usize,
@@ -71,16 +73,14 @@ pub const PHASES: &[&str] = &[
 
 /// Runs `kind` once for `api`, whose spec and crate live under `root`.
 pub fn measure(kind: Kind, root: &Path, api: &'static Api<'static>) -> Result<Sample> {
-    let mut sample = match kind {
-        Kind::Codegen | Kind::Check => end_to_end(kind, root, api)?,
+    match kind {
+        Kind::Codegen | Kind::Check => end_to_end(kind, root, api),
         Kind::Raw => {
             let spec = normalised(root, api)?;
-            raw(root, &spec, &api.settings)?
+            raw(root, &spec, &api.settings)
         }
-        Kind::Phases => phases(root, api)?,
-    };
-    sample.hwm_kib = peak_rss_kib();
-    Ok(sample)
+        Kind::Phases => phases(root, api),
+    }
 }
 
 fn end_to_end(kind: Kind, root: &Path, api: &'static Api<'static>) -> Result<Sample> {
@@ -216,17 +216,6 @@ fn phases(root: &Path, api: &'static Api<'static>) -> Result<Sample> {
         phases: out,
         ..Sample::default()
     })
-}
-
-/// `VmHWM` of this process: the peak resident set size since it started.
-/// Only meaningful in a fresh process per measurement, which is how the
-/// bench runs the scale measurements.
-pub fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 /// A duration in milliseconds, with fractions.
