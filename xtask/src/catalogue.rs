@@ -223,7 +223,7 @@ pub fn corpus_directory(root: &std::path::Path) -> std::path::PathBuf {
 
 /// progenitor's settings for ours: the one translation, used by the
 /// pipeline (which adds the runtime, `pipeline::with_runtime`) and by the
-/// raw-progenitor baseline alike.
+/// raw-progenitor baseline ([`crate::raw`]) alike.
 pub fn progenitor_settings(settings: &Settings) -> progenitor::GenerationSettings {
     let mut out = progenitor::GenerationSettings::new();
     out.with_interface(match settings.interface {

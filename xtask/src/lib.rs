@@ -25,6 +25,7 @@ pub mod namespace;
 pub mod normalise;
 pub mod passes;
 pub mod pipeline;
+pub mod raw;
 pub mod render;
 pub mod spec;
 pub mod surface;

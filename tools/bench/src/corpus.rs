@@ -19,6 +19,7 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, bail};
 
 use xtask::catalogue::{CORPUS, Document, Settings};
+use xtask::raw::Failure;
 
 use crate::child;
 
@@ -290,7 +291,8 @@ fn codegen(spec: &Path, out: &Path) -> Result<Generated, String> {
 }
 
 /// Raw progenitor on the document as it is: `openapiv3` parse, then
-/// `generate_tokens`, `syn`, prettyplease; nothing of ours.
+/// [`xtask::raw::code`] (`generate_tokens`, `syn`, prettyplease); nothing
+/// else of ours.
 fn raw_progenitor(spec: &Path) -> Raw {
     let started = Instant::now();
     let outcome = match raw_attempt(spec) {
@@ -324,17 +326,11 @@ fn raw_attempt(spec: &Path) -> Result<(), String> {
     }
     let openapi: openapiv3::OpenAPI = serde_json::from_value(value)
         .map_err(|e| format!("cannot read it ({})", first_line(&e.to_string())))?;
-    let settings = xtask::pipeline::progenitor_settings(&Settings::DEFAULT);
-    let result = xtask::pipeline::catch_panic(|| {
-        progenitor::Generator::new(&settings)
-            .generate_tokens(&openapi)
-            .map(|tokens| syn::parse2::<syn::File>(tokens).map(|f| prettyplease::unparse(&f)))
-    });
-    match result {
-        Ok(Ok(Ok(_))) => Ok(()),
-        Ok(Ok(Err(e))) => Err(format!("output does not parse ({e})")),
-        Ok(Err(e)) => Err(format!("rejects the spec ({})", first_line(&e.to_string()))),
-        Err(message) => Err(format!("panics ({})", first_line(&message))),
+    match xtask::raw::code(&openapi, &Settings::DEFAULT) {
+        Ok(_) => Ok(()),
+        Err(Failure::NotRust(e)) => Err(format!("output does not parse ({e})")),
+        Err(Failure::Rejects(e)) => Err(format!("rejects the spec ({})", first_line(&e))),
+        Err(Failure::Panics(message)) => Err(format!("panics ({})", first_line(&message))),
     }
 }
 

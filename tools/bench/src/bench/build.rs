@@ -577,9 +577,9 @@ fn pair(ws: &Path, package: &str, spec: &Path, name: &str) -> Result<Pair> {
 }
 
 /// Raw progenitor's builder output for `spec` as a crate: the same
-/// progenitor settings as ours ([`xtask::pipeline::progenitor_settings`])
-/// without the runtime, on the same normalised document, formatted by
-/// prettyplease; its dependencies are the crates the code names.
+/// progenitor settings as ours ([`xtask::raw`]) without the runtime, on the
+/// same normalised document, formatted by prettyplease; its dependencies
+/// are the crates the code names.
 fn raw_crate(ws: &Path, package: &str, spec: &Path) -> Result<Crate> {
     let mut loaded = xtask::spec::load(
         xtask::spec::Source::Disk(Path::new(""), &spec.display().to_string()),
@@ -587,13 +587,8 @@ fn raw_crate(ws: &Path, package: &str, spec: &Path) -> Result<Crate> {
     )?;
     let shown = spec.display().to_string();
     xtask::normalise::normalise(&mut loaded.openapi, &shown);
-    let settings = xtask::pipeline::progenitor_settings(&Settings::DEFAULT);
-    let tokens = xtask::pipeline::catch_panic(|| {
-        progenitor::Generator::new(&settings).generate_tokens(&loaded.openapi)
-    })
-    .map_err(|m| anyhow::anyhow!("{shown}: raw progenitor panicked: {m}"))?
-    .map_err(|e| anyhow::anyhow!("{shown}: raw progenitor: {e}"))?;
-    let file: syn::File = syn::parse2(tokens).context("raw progenitor's output")?;
+    let file = xtask::raw::generate(&loaded.openapi, &Settings::DEFAULT)
+        .map_err(|e| anyhow::anyhow!("{shown}: raw progenitor: {e}"))?;
     let text = prettyplease::unparse(&file);
     let mut manifest = format!(
         "[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n"

@@ -127,12 +127,11 @@ pub const RAW_CORE: &str = "generate+parse+format";
 /// Raw progenitor doing the same job as `cargo xtask codegen`, the way a
 /// program using progenitor alone does it (progenitor's documentation):
 /// read the spec file into progenitor's model with serde, then
-/// `generate_tokens`, `syn::parse2` and `prettyplease::unparse`, then write
-/// the file. It generates from the pipeline's parsed, normalised model
+/// [`xtask::raw::code`] (`generate_tokens`, `syn::parse2` and
+/// `prettyplease::unparse`), then write the file. It generates from the pipeline's parsed, normalised model
 /// (`spec`), so that both make the same code; the read is timed on the
 /// file as published. Phases: `read`, [`RAW_CORE`], `write`.
 pub fn raw(root: &Path, spec: &Spec, settings: &Settings) -> Result<Sample> {
-    let settings = pipeline::progenitor_settings(settings);
     let path = root.join(&spec.path);
     let started = Instant::now();
     let text = std::fs::read_to_string(&path)
@@ -146,12 +145,8 @@ pub fn raw(root: &Path, spec: &Spec, settings: &Settings) -> Result<Sample> {
     let read_ms = millis(started.elapsed());
     drop((text, read));
     let core = Instant::now();
-    let tokens = progenitor::Generator::new(&settings)
-        .generate_tokens(&spec.openapi)
-        .map_err(|e| anyhow!("{}: progenitor: {e}", spec.path.display()))?;
-    let file: syn::File = syn::parse2(tokens)
-        .with_context(|| format!("{}: progenitor output", spec.path.display()))?;
-    let code = prettyplease::unparse(&file);
+    let code = xtask::raw::code(&spec.openapi, settings)
+        .map_err(|e| anyhow!("{}: {e}", spec.path.display()))?;
     let core_ms = millis(core.elapsed());
     let write = Instant::now();
     let out = std::env::temp_dir().join(format!("raw-progenitor-{}.rs", std::process::id()));
