@@ -10,6 +10,9 @@
 //! The crates go to `target/corpus/<name>/` (out of git), built with one
 //! shared target directory, `target/corpus-target/`. `--only NAME` runs one
 //! document and leaves `CORPUS.md` alone (CI checks Oxide's crate this way).
+//! Codegen and raw progenitor each run in a child process of this binary
+//! (`--stage`), so that a crash is a row of the table and each one's peak
+//! memory is its own ([`child::measured`]).
 
 use std::fmt::Write as _;
 use std::path::Path;

@@ -2,8 +2,8 @@
 //! turns its JSON into a table.
 //!
 //! The measurement lives in that crate, not here, because it needs the
-//! generated crates, and the xtask must build even when they do not (it is
-//! what regenerates them).
+//! generated crates, and this crate (like the xtask it is forwarded from)
+//! must build even when they do not: the xtask is what regenerates them.
 
 use std::fmt::Write as _;
 use std::path::Path;
