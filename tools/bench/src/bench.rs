@@ -92,11 +92,8 @@ fn kept_analysis(report: &Path) -> Option<String> {
 /// `cargo xtask bench`.
 pub fn run(args: &Args) -> Result<ExitCode> {
     if let (Some(kind), Some(ops), Some(root)) = (&args.measure, args.ops, &args.root) {
-        let sample = measure::measure(
-            Kind::parse(kind)?,
-            root,
-            synthetic_api(ops, Interface::Builder),
-        )?;
+        let synthetic = Synthetic::new(ops, Interface::Builder);
+        let sample = measure::measure(Kind::parse(kind)?, root, &synthetic.api())?;
         println!("{}", serde_json::to_string(&sample)?);
         return Ok(ExitCode::SUCCESS);
     }
@@ -204,23 +201,26 @@ fn header(args: &Args, iterations: usize) -> String {
 // ---------------------------------------------------------------------------
 // 1. Real specs: the workspace's codegen against raw progenitor.
 
-/// The real specs measured: the catalogue's, and Oxide's published spec
-/// (the corpus document raw progenitor can generate) when `../shared` is
-/// there, generated into `target/bench/oxide` with the vendor profile.
+/// Oxide's published spec (the corpus document raw progenitor can
+/// generate), generated into `target/bench/oxide` with the vendor profile.
+static OXIDE: Api<'static> = Api {
+    name: "oxide (published)",
+    spec: "../shared/corpus/oxide.json",
+    crate_dir: "target/bench/oxide",
+    package: "oxide-bench",
+    version: "0.1.0",
+    doc_example: "let _ = ();",
+    settings: Settings::DEFAULT,
+    profile: catalogue::Profile::Vendor,
+};
+
+/// The real specs measured: the catalogue's, and [`OXIDE`] when `../shared`
+/// is there.
 fn real_subjects(root: &Path) -> Vec<&'static Api<'static>> {
     let mut subjects: Vec<&'static Api<'static>> = catalogue::APIS.iter().collect();
     let oxide = xtask::catalogue::corpus_directory(root).join("oxide.json");
     if oxide.is_file() {
-        subjects.push(Box::leak(Box::new(Api {
-            name: "oxide (published)",
-            spec: "../shared/corpus/oxide.json",
-            crate_dir: "target/bench/oxide",
-            package: "oxide-bench",
-            version: "0.1.0",
-            doc_example: "let _ = ();",
-            settings: Settings::DEFAULT,
-            profile: xtask::catalogue::Profile::Vendor,
-        })));
+        subjects.push(&OXIDE);
     } else {
         eprintln!("bench: ../shared/corpus/oxide.json is not there; Oxide is left out");
     }
@@ -426,40 +426,58 @@ fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String>
 // ---------------------------------------------------------------------------
 // 2. Scale: synthetic specs.
 
-/// The catalogue entry of a synthetic spec under a bench directory. Leaked:
-/// the codegen API takes `&'static Api<'static>`, and a bench process makes a handful.
-pub fn synthetic_api(ops: usize, interface: Interface) -> &'static Api<'static> {
-    synthetic_api_with(ops, interface, &["PartialEq"], "")
+/// A synthetic crate under a bench directory: the spec of `ops` operations
+/// (`specs/synthetic-{ops}.yaml`, [`write_synthetic_spec`]) generated in one
+/// style into `synthetic-{ops}-{style}{suffix}/`. It owns the names its
+/// catalogue entry ([`Synthetic::api`]) borrows.
+#[derive(Clone, Debug)]
+pub struct Synthetic {
+    name: String,
+    spec: String,
+    settings: Settings,
 }
 
-/// [`synthetic_api`] with other derives and a name suffix, for the
-/// build-cost variants.
-pub fn synthetic_api_with(
-    ops: usize,
-    interface: Interface,
-    extra_derives: &'static [&'static str],
-    suffix: &str,
-) -> &'static Api<'static> {
-    let style = match interface {
-        Interface::Builder => "builder",
-        Interface::Positional => "positional",
-    };
-    let name = format!("synthetic-{ops}-{style}{suffix}");
-    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-    Box::leak(Box::new(Api {
-        name: leak(name.clone()),
-        spec: leak(format!("specs/synthetic-{ops}.yaml")),
-        crate_dir: leak(name.clone()),
-        package: leak(name),
-        version: "0.1.0",
-        doc_example: "let _ = ();",
-        settings: Settings {
-            interface,
-            extra_derives,
-            ..Settings::DEFAULT
-        },
-        profile: xtask::catalogue::Profile::Transcribed,
-    }))
+impl Synthetic {
+    /// In the catalogue's settings (builder style, `PartialEq`).
+    pub fn new(ops: usize, interface: Interface) -> Synthetic {
+        Synthetic::with(ops, interface, &["PartialEq"], "")
+    }
+
+    /// With other derives and a name suffix, for the build-cost variants.
+    pub fn with(
+        ops: usize,
+        interface: Interface,
+        extra_derives: &'static [&'static str],
+        suffix: &str,
+    ) -> Synthetic {
+        let style = match interface {
+            Interface::Builder => "builder",
+            Interface::Positional => "positional",
+        };
+        Synthetic {
+            name: format!("synthetic-{ops}-{style}{suffix}"),
+            spec: format!("specs/synthetic-{ops}.yaml"),
+            settings: Settings {
+                interface,
+                extra_derives,
+                ..Settings::DEFAULT
+            },
+        }
+    }
+
+    /// Its catalogue entry: package and directory are its name.
+    pub fn api(&self) -> Api<'_> {
+        Api {
+            name: &self.name,
+            spec: &self.spec,
+            crate_dir: &self.name,
+            package: &self.name,
+            version: "0.1.0",
+            doc_example: "let _ = ();",
+            settings: self.settings,
+            profile: catalogue::Profile::Transcribed,
+        }
+    }
 }
 
 /// Writes the synthetic spec of `ops` operations under `dir/specs/`.
@@ -493,10 +511,10 @@ pub fn scale(dir: &Path, sizes: &[usize], iterations: usize, exe: &Path) -> Resu
     for &ops in sizes {
         eprintln!("bench:   {ops} operations");
         write_synthetic_spec(dir, ops)?;
-        let api = synthetic_api(ops, Interface::Builder);
+        let synthetic = Synthetic::new(ops, Interface::Builder);
         // The first write creates the crate; the measured writes then find
         // it up to date, like a re-run after a spec edit elsewhere.
-        let _ = codegen::run(dir, std::slice::from_ref(api), codegen::Mode::Write)?;
+        let _ = codegen::run(dir, &[synthetic.api()], codegen::Mode::Write)?;
         let runs = if ops >= 1000 {
             iterations.min(3)
         } else {
@@ -644,6 +662,20 @@ pub fn tiny(dir: &Path, exe: &Path) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_synthetic_crate_is_named_after_its_size_and_style() {
+        let noeq = Synthetic::with(100, Interface::Builder, &[], "-noeq");
+        let api = noeq.api();
+        assert_eq!(api.spec, "specs/synthetic-100.yaml");
+        for name in [api.name, api.crate_dir, api.package] {
+            assert_eq!(name, "synthetic-100-builder-noeq");
+        }
+        assert!(api.settings.extra_derives.is_empty());
+        let positional = Synthetic::new(10, Interface::Positional);
+        assert_eq!(positional.api().name, "synthetic-10-positional");
+        assert_eq!(positional.api().settings.extra_derives, ["PartialEq"]);
+    }
 
     #[test]
     fn the_hand_written_analysis_is_kept() {

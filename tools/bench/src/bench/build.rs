@@ -30,9 +30,9 @@ use std::process::Command;
 use anyhow::{Context as _, Result, bail};
 
 use super::ablate::Ablation;
-use super::{synthetic_api_with, write_synthetic_spec};
+use super::{Synthetic, write_synthetic_spec};
 use crate::child;
-use xtask::catalogue::{self, Api, Interface, Settings};
+use xtask::catalogue::{self, Interface, Settings};
 use xtask::codegen;
 
 /// What [`section`] measures.
@@ -80,12 +80,12 @@ pub fn section(root: &Path, work: &Path, options: &Options) -> Result<String> {
         comparison.ablations = ablations(&ws, "oxide")?;
     }
     let mut subjects = Vec::new();
-    let mut apis: Vec<&'static Api<'static>> = Vec::new();
+    let mut synthetic = Vec::new();
     if !options.compare_only {
-        styles(root, &ws, &mut subjects, &mut apis)?;
+        styles(root, &ws, &mut subjects, &mut synthetic)?;
     }
-    for api in &apis {
-        let generated = codegen::generate(&ws, api)?;
+    for crate_ in &synthetic {
+        let generated = codegen::generate(&ws, &crate_.api())?;
         xtask::files::write(&ws, &generated.files)?;
     }
     let mut members: Vec<String> = subjects.iter().map(|s| s.dir.clone()).collect();
@@ -131,7 +131,7 @@ fn styles(
     root: &Path,
     ws: &Path,
     subjects: &mut Vec<Subject>,
-    apis: &mut Vec<&'static Api<'static>>,
+    synthetic: &mut Vec<Synthetic>,
 ) -> Result<()> {
     for api in catalogue::APIS {
         for file in ["Cargo.toml", "src/lib.rs"] {
@@ -181,14 +181,15 @@ fn styles(
     ];
     for (ops, interface, derives, suffix, style) in variants {
         write_synthetic_spec(ws, ops)?;
-        let api = synthetic_api_with(ops, interface, derives, suffix);
-        apis.push(api);
+        let crate_ = Synthetic::with(ops, interface, derives, suffix);
+        let api = crate_.api();
         subjects.push(Subject {
             package: api.package.to_string(),
             dir: api.crate_dir.to_string(),
             ops,
             style,
         });
+        synthetic.push(crate_);
     }
     Ok(())
 }

@@ -72,7 +72,7 @@ pub const PHASES: &[&str] = &[
 ];
 
 /// Runs `kind` once for `api`, whose spec and crate live under `root`.
-pub fn measure(kind: Kind, root: &Path, api: &'static Api<'static>) -> Result<Sample> {
+pub fn measure(kind: Kind, root: &Path, api: &Api<'_>) -> Result<Sample> {
     match kind {
         Kind::Codegen | Kind::Check => end_to_end(kind, root, api),
         Kind::Raw => {
@@ -83,14 +83,13 @@ pub fn measure(kind: Kind, root: &Path, api: &'static Api<'static>) -> Result<Sa
     }
 }
 
-fn end_to_end(kind: Kind, root: &Path, api: &'static Api<'static>) -> Result<Sample> {
+fn end_to_end(kind: Kind, root: &Path, api: &Api<'_>) -> Result<Sample> {
     let mode = match kind {
         Kind::Check => codegen::Mode::Check,
         _ => codegen::Mode::Write,
     };
-    let apis: &'static [Api<'static>] = std::slice::from_ref(api);
     let started = Instant::now();
-    let outcome = codegen::run(root, apis, mode)?;
+    let outcome = codegen::run(root, std::slice::from_ref(api), mode)?;
     let ms = millis(started.elapsed());
     Ok(Sample {
         ms,
@@ -170,7 +169,7 @@ pub fn raw(root: &Path, spec: &Spec, settings: &Settings) -> Result<Sample> {
 /// here, the pipeline's phases as [`pipeline::Code::timings`] gives them
 /// (the same function codegen calls), and render+compare as the rest of
 /// a `codegen::generate` plus `files::stale` measured around the same spec.
-fn phases(root: &Path, api: &'static Api<'static>) -> Result<Sample> {
+fn phases(root: &Path, api: &Api<'_>) -> Result<Sample> {
     let mut out: Vec<(String, f64)> = Vec::new();
     let t = Instant::now();
     let spec = xtask::lint::load(xtask::spec::Source::Disk(root, api.spec), api.profile)
