@@ -23,7 +23,7 @@ pub fn fixture(rel: &str) -> PathBuf {
 /// where its absence fails the test; elsewhere a test that needs it is
 /// skipped with a note.
 pub fn corpus() -> Option<PathBuf> {
-    let dir = xtask::corpus::directory(&root());
+    let dir = xtask::catalogue::corpus_directory(&root());
     if dir.is_dir() {
         return Some(dir);
     }

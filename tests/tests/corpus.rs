@@ -17,8 +17,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use xtask::catalogue::{Profile, Settings};
-use xtask::corpus::DOCUMENTS;
+use xtask::catalogue::{CORPUS, Profile, Settings};
 use xtask::passes::{OperationPass, PassOutcome};
 
 use workspace_tests::corpus;
@@ -30,7 +29,7 @@ fn every_document_generates_operation_by_operation() {
     };
     let mut summary = String::new();
     let mut problems = Vec::new();
-    for doc in DOCUMENTS {
+    for doc in CORPUS {
         let file = dir.join(doc.file);
         let rel = file.to_string_lossy().to_string();
         let (report, spec) = xtask::lint::lint(

@@ -2,7 +2,9 @@
 //!
 //! Every subcommand (`codegen`, and the checks that come after it) reads this
 //! list and nothing else, so adding an API is one entry here plus one spec
-//! file in `openapi/`.
+//! file in `openapi/`. Beside it, [`CORPUS`]: the vendor documents of
+//! `../shared/corpus/` that `cargo xtask corpus` and the tests run through
+//! the pipeline.
 
 /// How progenitor should shape the generated client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,9 +152,78 @@ pub fn find(name: &str) -> Option<&'static Api<'static>> {
     APIS.iter().find(|api| api.name == name)
 }
 
+/// One real vendor document of the corpus: a spec nobody here wrote, read
+/// where it is, `../shared/corpus/` beside the workspace (never copied in).
+/// `cargo xtask corpus` builds each one's crate; the tests run each through
+/// the pipeline.
+#[derive(Clone, Copy, Debug)]
+pub struct Document {
+    /// Short name: the crate's directory and package name.
+    pub name: &'static str,
+    /// The entry file, relative to the corpus directory.
+    pub file: &'static str,
+}
+
+/// The corpus documents, in the order of `../shared/corpus/README.md`.
+pub const CORPUS: &[Document] = &[
+    Document {
+        name: "oxide",
+        file: "oxide.json",
+    },
+    Document {
+        name: "sentry",
+        file: "sentry.json",
+    },
+    Document {
+        name: "pagerduty",
+        file: "pagerduty.json",
+    },
+    Document {
+        name: "mongodb-atlas",
+        file: "mongodb-atlas.yaml",
+    },
+    Document {
+        name: "clerk",
+        file: "clerk-bapi.yml",
+    },
+    Document {
+        name: "digitalocean",
+        file: "digitalocean/specification/DigitalOcean-public.v2.yaml",
+    },
+    Document {
+        name: "discord",
+        file: "discord-3.1.json",
+    },
+    Document {
+        name: "netlify",
+        file: "netlify-swagger2.yml",
+    },
+    Document {
+        name: "stripe",
+        file: "stripe-spec3.yaml",
+    },
+    Document {
+        name: "kubernetes",
+        file: "kubernetes-swagger2.json",
+    },
+    Document {
+        name: "slack",
+        file: "slack-web-swagger2.json",
+    },
+    Document {
+        name: "twilio",
+        file: "twilio-api-v2010.json",
+    },
+];
+
+/// Where the corpus is: `../shared/corpus` beside the workspace root.
+pub fn corpus_directory(root: &std::path::Path) -> std::path::PathBuf {
+    root.join("../shared/corpus")
+}
+
 /// progenitor's settings for ours: the one translation, used by the
-/// pipeline (which adds the runtime, `pipeline::with_runtime`) and by the bench's
-/// raw-progenitor baseline alike.
+/// pipeline (which adds the runtime, `pipeline::with_runtime`) and by the
+/// raw-progenitor baseline ([`crate::raw`]) alike.
 pub fn progenitor_settings(settings: &Settings) -> progenitor::GenerationSettings {
     let mut out = progenitor::GenerationSettings::new();
     out.with_interface(match settings.interface {

@@ -7,8 +7,8 @@ use clap::{Parser, Subcommand};
 
 /// Codegen allocates and frees millions of small syntax nodes on every
 /// core; with glibc's allocator that was a third of its time (perf, on the
-/// 1000-operation spec). Raw progenitor, timed by the bench in this same
-/// binary, gets the same allocator: the ratios compare like with like.
+/// 1000-operation spec). The bench's binary (`tools/bench`) uses the same
+/// allocator, so what it times is what this binary does.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -32,11 +32,14 @@ enum Command {
     /// breaking or not, and the semver bump of each generated crate.
     Diff(xtask::diff::Args),
     /// Run every document of ../shared/corpus through the pipeline, build
-    /// each crate, and write CORPUS.md.
-    Corpus(xtask::corpus::Args),
+    /// each crate, and write CORPUS.md (tools/bench; `--help` for its flags).
+    #[command(disable_help_flag = true)]
+    Corpus(xtask::forward::Args),
     /// Measure codegen speed and scale, generated-crate build cost and
-    /// client overhead; write BENCHMARKS.md. Re-runs itself in release.
-    Bench(xtask::bench::Args),
+    /// client overhead; write BENCHMARKS.md (tools/bench, in release;
+    /// `--help` for its flags).
+    #[command(disable_help_flag = true)]
+    Bench(xtask::forward::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,8 +47,8 @@ fn main() -> ExitCode {
         Command::Codegen(args) => xtask::codegen::command(&args),
         Command::Lint(args) => Ok(xtask::lint::run(&args)),
         Command::Diff(args) => xtask::diff::run(&args),
-        Command::Bench(args) => xtask::bench::run(&args),
-        Command::Corpus(args) => xtask::corpus::run(&args),
+        Command::Bench(args) => xtask::forward::run("bench", &args),
+        Command::Corpus(args) => xtask::forward::run("corpus", &args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");

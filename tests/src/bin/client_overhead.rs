@@ -2,7 +2,7 @@
 //! throughput of the `cloud-orgs` facade, of the generated Astronomer client
 //! and of the same call written by hand with reqwest, against one in-process HTTP/1.1 server on
 //! 127.0.0.1 that answers the documented response. Prints JSON on stdout
-//! for the bench to read (see `xtask::bench::client`).
+//! for the bench to read (see `tools/bench/src/bench/client.rs`).
 //!
 //! It lives here, not in the xtask, because it links the generated crates:
 //! the xtask must still build when they do not, since it regenerates them.

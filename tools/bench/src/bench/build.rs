@@ -20,20 +20,20 @@
 //! lines and an empty `lib.rs`: building and checking it first builds
 //! exactly the dependencies the subject needs, without the subject.
 //!
-//! Peak memory is GNU time's `%M` of cargo, which is the peak RSS of the
-//! biggest process it waited for: rustc.
+//! Peak memory and CPU time are GNU time's, of cargo ([`child::measured`]):
+//! the peak RSS is that of the biggest process it waited for, rustc.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 
 use super::ablate::Ablation;
-use super::{synthetic_api_with, write_synthetic_spec};
-use crate::catalogue::{self, Api, Interface, Settings};
-use crate::codegen;
+use super::{Synthetic, write_synthetic_spec};
+use crate::child;
+use xtask::catalogue::{self, Interface, Settings};
+use xtask::codegen;
 
 /// What [`section`] measures.
 #[derive(Clone, Debug)]
@@ -80,13 +80,13 @@ pub fn section(root: &Path, work: &Path, options: &Options) -> Result<String> {
         comparison.ablations = ablations(&ws, "oxide")?;
     }
     let mut subjects = Vec::new();
-    let mut apis: Vec<&'static Api<'static>> = Vec::new();
+    let mut synthetic = Vec::new();
     if !options.compare_only {
-        styles(root, &ws, &mut subjects, &mut apis)?;
+        styles(root, &ws, &mut subjects, &mut synthetic)?;
     }
-    for api in &apis {
-        let generated = codegen::generate(&ws, api)?;
-        crate::files::write(&ws, &generated.files)?;
+    for crate_ in &synthetic {
+        let generated = codegen::generate(&ws, &crate_.api())?;
+        xtask::files::write(&ws, &generated.files)?;
     }
     let mut members: Vec<String> = subjects.iter().map(|s| s.dir.clone()).collect();
     members.extend(comparison.members());
@@ -99,9 +99,7 @@ pub fn section(root: &Path, work: &Path, options: &Options) -> Result<String> {
     }
 
     // Dependencies once, measured for the record.
-    let started = Instant::now();
-    cargo(&ws, &target, Cargo::Build, &subjects[0].package, &[], None)?;
-    let deps_s = started.elapsed().as_secs_f64();
+    let deps_s = cargo(&ws, &target, Cargo::Build, &subjects[0].package, &[])?;
 
     let mut built = Vec::new();
     for subject in subjects {
@@ -133,7 +131,7 @@ fn styles(
     root: &Path,
     ws: &Path,
     subjects: &mut Vec<Subject>,
-    apis: &mut Vec<&'static Api<'static>>,
+    synthetic: &mut Vec<Synthetic>,
 ) -> Result<()> {
     for api in catalogue::APIS {
         for file in ["Cargo.toml", "src/lib.rs"] {
@@ -145,11 +143,11 @@ fn styles(
             std::fs::copy(&from, &to)
                 .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
         }
-        let ops = crate::spec::load(
-            crate::spec::Source::Disk(root, api.spec),
-            crate::spec::Policy::Checked,
+        let ops = xtask::spec::load(
+            xtask::spec::Source::Disk(root, api.spec),
+            xtask::spec::Policy::Checked,
         )
-        .map(|s| crate::spec::operations(&s.openapi).len())
+        .map(|s| xtask::spec::operations(&s.openapi).len())
         .unwrap_or(0);
         subjects.push(Subject {
             package: api.package.to_string(),
@@ -183,14 +181,15 @@ fn styles(
     ];
     for (ops, interface, derives, suffix, style) in variants {
         write_synthetic_spec(ws, ops)?;
-        let api = synthetic_api_with(ops, interface, derives, suffix);
-        apis.push(api);
+        let crate_ = Synthetic::with(ops, interface, derives, suffix);
+        let api = crate_.api();
         subjects.push(Subject {
             package: api.package.to_string(),
             dir: api.crate_dir.to_string(),
             ops,
             style,
         });
+        synthetic.push(crate_);
     }
     Ok(())
 }
@@ -254,40 +253,30 @@ impl Cargo {
     }
 }
 
-fn cargo(
-    ws: &Path,
-    target: &Path,
-    what: Cargo,
-    package: &str,
-    features: &[String],
-    rss_file: Option<&Path>,
-) -> Result<()> {
-    let mut cmd = match rss_file {
-        // GNU time's %M is the peak RSS of cargo and everything it waited
-        // for, i.e. of the biggest rustc.
-        Some(file) if Path::new("/usr/bin/time").exists() => {
-            let mut c = Command::new("/usr/bin/time");
-            c.args(["-f", "%M %U %S", "-o"])
-                .arg(file)
-                .arg(crate::workspace::cargo());
-            c
-        }
-        _ => Command::new(crate::workspace::cargo()),
-    };
+/// `cargo check|build -p package [features]` in the scratch workspace, as
+/// run ([`cargo`]) or timed ([`timed`]).
+fn command(ws: &Path, target: &Path, what: Cargo, package: &str, features: &[String]) -> Command {
+    let mut cmd = child::cargo();
     cmd.current_dir(ws)
         .env("CARGO_TARGET_DIR", target)
         .args([what.as_str(), "--quiet", "-p", package])
         .args(features);
-    let output = cmd.output().context("cannot run cargo")?;
-    if !output.status.success() {
-        bail!(
-            "cargo {} -p {package} {} failed:\n{}",
-            what.as_str(),
-            features.join(" "),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(())
+    cmd
+}
+
+fn describe(what: Cargo, package: &str, features: &[String]) -> String {
+    format!(
+        "cargo {} -p {package} {}",
+        what.as_str(),
+        features.join(" ")
+    )
+}
+
+/// Runs the [`command`]; its wall time.
+fn cargo(ws: &Path, target: &Path, what: Cargo, package: &str, features: &[String]) -> Result<f64> {
+    let ran = child::run(&mut command(ws, target, what, package, features))?
+        .succeeded(&describe(what, package, features))?;
+    Ok(ran.secs)
 }
 
 /// One timed cargo run.
@@ -302,6 +291,7 @@ struct Sample {
     mib: Option<u64>,
 }
 
+/// Runs the [`command`] measured ([`child::measured`]).
 fn timed(
     ws: &Path,
     target: &Path,
@@ -309,32 +299,13 @@ fn timed(
     package: &str,
     features: &[String],
 ) -> Result<Sample> {
-    let rss = target.join(format!("{package}.maxrss"));
-    let started = Instant::now();
-    cargo(ws, target, what, package, features, Some(&rss))?;
-    let secs = started.elapsed().as_secs_f64();
-    // `%M %U %S` on the last line (GNU time writes a note above it when
-    // the command fails).
-    let text = std::fs::read_to_string(&rss).unwrap_or_default();
-    let fields: Vec<&str> = text
-        .trim()
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect();
-    let mib = fields
-        .first()
-        .and_then(|f| f.parse::<u64>().ok())
-        .map(|kib| kib / 1024);
-    let cpu = match fields.as_slice() {
-        [_, user, system] => match (user.parse::<f64>(), system.parse::<f64>()) {
-            (Ok(u), Ok(s)) => Some(u + s),
-            _ => None,
-        },
-        _ => None,
-    };
-    Ok(Sample { secs, cpu, mib })
+    let ran = child::measured(&mut command(ws, target, what, package, features))?
+        .succeeded(&describe(what, package, features))?;
+    Ok(Sample {
+        secs: ran.secs,
+        cpu: ran.cpu_secs,
+        mib: ran.peak_mib(),
+    })
 }
 
 /// A cold `cargo check` or `cargo build` of `package` alone.
@@ -352,15 +323,13 @@ fn cold(
 /// Removes the package's artifacts and its incremental cache, keeping the
 /// dependencies: the next build is a cold build of this crate alone.
 fn clean(ws: &Path, target: &Path, package: &str) -> Result<()> {
-    let status = Command::new(crate::workspace::cargo())
-        .current_dir(ws)
-        .env("CARGO_TARGET_DIR", target)
-        .args(["clean", "--quiet", "-p", package])
-        .status()
-        .context("cannot run cargo clean")?;
-    if !status.success() {
-        bail!("cargo clean -p {package} failed");
-    }
+    child::run(
+        child::cargo()
+            .current_dir(ws)
+            .env("CARGO_TARGET_DIR", target)
+            .args(["clean", "--quiet", "-p", package]),
+    )?
+    .succeeded(&format!("cargo clean -p {package}"))?;
     let incremental = target.join("debug/incremental");
     let prefix = format!("{}-", package.replace('-', "_"));
     if let Ok(entries) = std::fs::read_dir(&incremental) {
@@ -450,7 +419,7 @@ const OXIDE_TAGS: &[&str] = &["projects", "system-networking"];
 impl Comparison {
     fn write(root: &Path, ws: &Path, full: bool) -> Result<Comparison> {
         let mut pairs = Vec::new();
-        let oxide = crate::corpus::directory(root).join("oxide.json");
+        let oxide = xtask::catalogue::corpus_directory(root).join("oxide.json");
         pairs.push(pair(ws, "oxide", &oxide, "Oxide (`oxide.json`)")?);
         let ops = if full { 1000 } else { 100 };
         write_synthetic_spec(ws, ops)?;
@@ -486,16 +455,15 @@ impl Comparison {
 
     fn measure(&self, ws: &Path, target: &Path, runs: usize) -> Result<String> {
         // The dependencies of every crate, checked and built once.
-        let started = Instant::now();
+        let mut deps_s = 0.0;
         for p in &self.pairs {
             for c in [&p.ours, &p.raw] {
                 let deps = format!("{}-deps", c.package);
                 eprintln!("bench:   dependencies of {}", c.package);
-                cargo(ws, target, Cargo::Check, &deps, &[], None)?;
-                cargo(ws, target, Cargo::Build, &deps, &[], None)?;
+                deps_s += cargo(ws, target, Cargo::Check, &deps, &[])?;
+                deps_s += cargo(ws, target, Cargo::Build, &deps, &[])?;
             }
         }
-        let deps_s = started.elapsed().as_secs_f64();
         let mut rows = Vec::new();
         for p in &self.pairs {
             let mut cells = Cells::default();
@@ -610,32 +578,27 @@ fn pair(ws: &Path, package: &str, spec: &Path, name: &str) -> Result<Pair> {
 }
 
 /// Raw progenitor's builder output for `spec` as a crate: the same
-/// progenitor settings as ours ([`crate::pipeline::progenitor_settings`])
-/// without the runtime, on the same normalised document, formatted by
-/// prettyplease; its dependencies are the crates the code names.
+/// progenitor settings as ours ([`xtask::raw`]) without the runtime, on the
+/// same normalised document, formatted by prettyplease; its dependencies
+/// are the crates the code names.
 fn raw_crate(ws: &Path, package: &str, spec: &Path) -> Result<Crate> {
-    let mut loaded = crate::spec::load(
-        crate::spec::Source::Disk(Path::new(""), &spec.display().to_string()),
-        crate::spec::Policy::Checked,
+    let mut loaded = xtask::spec::load(
+        xtask::spec::Source::Disk(Path::new(""), &spec.display().to_string()),
+        xtask::spec::Policy::Checked,
     )?;
     let shown = spec.display().to_string();
-    crate::normalise::normalise(&mut loaded.openapi, &shown);
-    let settings = crate::pipeline::progenitor_settings(&Settings::DEFAULT);
-    let tokens = crate::pipeline::catch_panic(|| {
-        progenitor::Generator::new(&settings).generate_tokens(&loaded.openapi)
-    })
-    .map_err(|m| anyhow::anyhow!("{shown}: raw progenitor panicked: {m}"))?
-    .map_err(|e| anyhow::anyhow!("{shown}: raw progenitor: {e}"))?;
-    let file: syn::File = syn::parse2(tokens).context("raw progenitor's output")?;
+    xtask::normalise::normalise(&mut loaded.openapi, &shown);
+    let file = xtask::raw::generate(&loaded.openapi, &Settings::DEFAULT)
+        .map_err(|e| anyhow::anyhow!("{shown}: raw progenitor: {e}"))?;
     let text = prettyplease::unparse(&file);
     let mut manifest = format!(
         "[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n"
     );
     let mut named = std::collections::BTreeSet::new();
     for item in &file.items {
-        crate::deps::crates_named(item, &mut named);
+        xtask::deps::crates_named(item, &mut named);
     }
-    for dep in crate::deps::dependencies(&named) {
+    for dep in xtask::deps::dependencies(&named) {
         if dep.name != "cloud-orgs-runtime" {
             let _ = writeln!(manifest, "{} = {}", dep.name, dep.standalone);
         }

@@ -10,15 +10,21 @@
 //! The crates go to `target/corpus/<name>/` (out of git), built with one
 //! shared target directory, `target/corpus-target/`. `--only NAME` runs one
 //! document and leaves `CORPUS.md` alone (CI checks Oxide's crate this way).
+//! Codegen and raw progenitor each run in a child process of this binary
+//! (`--stage`), so that a crash is a row of the table and each one's peak
+//! memory is its own ([`child::measured`]).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::catalogue::Settings;
+use xtask::catalogue::{CORPUS, Document, Settings};
+use xtask::raw::Failure;
+
+use crate::child;
 
 /// Command-line arguments of `cargo xtask corpus`.
 #[derive(clap::Args, Debug)]
@@ -53,82 +59,16 @@ pub enum Stage {
     Raw,
 }
 
-/// One document of the corpus.
-#[derive(Clone, Copy, Debug)]
-pub struct Document {
-    /// Short name: the crate's directory and package name.
-    pub name: &'static str,
-    /// The entry file, relative to the corpus directory.
-    pub file: &'static str,
-}
-
-/// The documents, in the order of `../shared/corpus/README.md`.
-pub const DOCUMENTS: &[Document] = &[
-    Document {
-        name: "oxide",
-        file: "oxide.json",
-    },
-    Document {
-        name: "sentry",
-        file: "sentry.json",
-    },
-    Document {
-        name: "pagerduty",
-        file: "pagerduty.json",
-    },
-    Document {
-        name: "mongodb-atlas",
-        file: "mongodb-atlas.yaml",
-    },
-    Document {
-        name: "clerk",
-        file: "clerk-bapi.yml",
-    },
-    Document {
-        name: "digitalocean",
-        file: "digitalocean/specification/DigitalOcean-public.v2.yaml",
-    },
-    Document {
-        name: "discord",
-        file: "discord-3.1.json",
-    },
-    Document {
-        name: "netlify",
-        file: "netlify-swagger2.yml",
-    },
-    Document {
-        name: "stripe",
-        file: "stripe-spec3.yaml",
-    },
-    Document {
-        name: "kubernetes",
-        file: "kubernetes-swagger2.json",
-    },
-    Document {
-        name: "slack",
-        file: "slack-web-swagger2.json",
-    },
-    Document {
-        name: "twilio",
-        file: "twilio-api-v2010.json",
-    },
-];
-
-/// Where the corpus is: `../shared/corpus` beside the workspace.
-pub fn directory(root: &Path) -> PathBuf {
-    root.join("../shared/corpus")
-}
-
 /// `cargo xtask corpus`.
 pub fn run(args: &Args) -> Result<ExitCode> {
     if args.list {
-        for doc in DOCUMENTS {
+        for doc in CORPUS {
             println!("{:<14} {}", doc.name, doc.file);
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let root = crate::codegen::workspace_root();
-    let corpus = directory(&root);
+    let root = xtask::codegen::workspace_root();
+    let corpus = xtask::catalogue::corpus_directory(&root);
     if !corpus.is_dir() {
         bail!(
             "{} is not there: the corpus lives in ../shared/corpus beside the workspace",
@@ -136,16 +76,12 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         );
     }
     let docs: Vec<&Document> = match &args.only {
-        None => DOCUMENTS.iter().collect(),
-        Some(name) => match DOCUMENTS.iter().find(|d| d.name == name) {
+        None => CORPUS.iter().collect(),
+        Some(name) => match CORPUS.iter().find(|d| d.name == name) {
             Some(doc) => vec![doc],
             None => bail!(
                 "no corpus document named `{name}`; known: {}",
-                DOCUMENTS
-                    .iter()
-                    .map(|d| d.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                CORPUS.iter().map(|d| d.name).collect::<Vec<_>>().join(", ")
             ),
         },
     };
@@ -164,7 +100,6 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     for doc in docs {
         eprintln!("corpus: {} ({})", doc.name, doc.file);
         let row = measure(
-            &corpus.join(doc.file),
             &out.join(doc.name),
             &target,
             doc,
@@ -277,24 +212,16 @@ impl Row {
     }
 }
 
-fn measure(
-    spec: &Path,
-    out: &Path,
-    target: &Path,
-    doc: &Document,
-    build: bool,
-    subsets: bool,
-) -> Result<Row> {
-    let _ = spec;
+fn measure(out: &Path, target: &Path, doc: &Document, build: bool, subsets: bool) -> Result<Row> {
     // A stage whose process dies (a stack overflow, say) is a result too.
-    let codegen = match in_child::<Result<Generated, String>>(doc, Stage::Codegen, out) {
+    let codegen = match in_child::<Result<Generated, String>>(doc, Stage::Codegen) {
         Ok((codegen, peak)) => codegen.map(|g| Generated {
             peak_mib: peak,
             ..g
         }),
         Err(e) => Err(format!("{e:#}")),
     };
-    let raw = match in_child::<Raw>(doc, Stage::Raw, out) {
+    let raw = match in_child::<Raw>(doc, Stage::Raw) {
         Ok((raw, peak)) => Raw {
             peak_mib: peak,
             ..raw
@@ -317,43 +244,29 @@ fn measure(
 }
 
 /// Runs `stage` of `doc` in a child process (this binary, `corpus --only
-/// NAME --stage ..`), under GNU time for its peak RSS; its JSON result.
+/// NAME --stage ..`), measured for its peak RSS; its JSON result.
 fn in_child<T: serde::de::DeserializeOwned>(
     doc: &Document,
     stage: Stage,
-    out: &Path,
 ) -> Result<(T, Option<u64>)> {
     let exe = std::env::current_exe().context("cannot find this program")?;
-    std::fs::create_dir_all(out.parent().unwrap_or(out))?;
     let name = match stage {
         Stage::Codegen => "codegen",
         Stage::Raw => "raw",
     };
-    let rss = out.with_extension(format!("{name}.maxrss"));
-    let output = timed(&exe, &rss)
-        .args(["corpus", "--only", doc.name, "--stage", name])
-        .output()
-        .context("cannot run the stage")?;
-    if !output.status.success() {
-        bail!(
-            "{}: the {name} stage failed: {}",
-            doc.name,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout.lines().last().unwrap_or_default();
-    let value = serde_json::from_str(line)
-        .with_context(|| format!("{}: the {name} stage printed {line:?}", doc.name))?;
-    Ok((value, read_rss(&rss)))
+    let what = format!("{}: the {name} stage", doc.name);
+    let ran =
+        child::measured(Command::new(&exe).args(["corpus", "--only", doc.name, "--stage", name]))?
+            .succeeded(&what)?;
+    Ok((ran.json(&what)?, ran.peak_mib()))
 }
 
 /// `cargo xtask codegen --spec .. --out ..` (in the stage's own process).
 fn codegen(spec: &Path, out: &Path) -> Result<Generated, String> {
     let started = Instant::now();
     let generated =
-        crate::codegen::one_off(spec, out, &Default::default()).map_err(|e| format!("{e:#}"))?;
-    crate::files::write(out, &generated.files).map_err(|e| format!("{e:#}"))?;
+        xtask::codegen::one_off(spec, out, &Default::default()).map_err(|e| format!("{e:#}"))?;
+    xtask::files::write(out, &generated.files).map_err(|e| format!("{e:#}"))?;
     let seconds = started.elapsed().as_secs_f64();
     let lines = generated
         .files
@@ -381,7 +294,8 @@ fn codegen(spec: &Path, out: &Path) -> Result<Generated, String> {
 }
 
 /// Raw progenitor on the document as it is: `openapiv3` parse, then
-/// `generate_tokens`, `syn`, prettyplease; nothing of ours.
+/// [`xtask::raw::code`] (`generate_tokens`, `syn`, prettyplease); nothing
+/// else of ours.
 fn raw_progenitor(spec: &Path) -> Raw {
     let started = Instant::now();
     let outcome = match raw_attempt(spec) {
@@ -415,17 +329,11 @@ fn raw_attempt(spec: &Path) -> Result<(), String> {
     }
     let openapi: openapiv3::OpenAPI = serde_json::from_value(value)
         .map_err(|e| format!("cannot read it ({})", first_line(&e.to_string())))?;
-    let settings = crate::pipeline::progenitor_settings(&Settings::DEFAULT);
-    let result = crate::pipeline::catch_panic(|| {
-        progenitor::Generator::new(&settings)
-            .generate_tokens(&openapi)
-            .map(|tokens| syn::parse2::<syn::File>(tokens).map(|f| prettyplease::unparse(&f)))
-    });
-    match result {
-        Ok(Ok(Ok(_))) => Ok(()),
-        Ok(Ok(Err(e))) => Err(format!("output does not parse ({e})")),
-        Ok(Err(e)) => Err(format!("rejects the spec ({})", first_line(&e.to_string()))),
-        Err(message) => Err(format!("panics ({})", first_line(&message))),
+    match xtask::raw::code(&openapi, &Settings::DEFAULT) {
+        Ok(_) => Ok(()),
+        Err(Failure::NotRust(e)) => Err(format!("output does not parse ({e})")),
+        Err(Failure::Rejects(e)) => Err(format!("rejects the spec ({})", first_line(&e))),
+        Err(Failure::Panics(message)) => Err(format!("panics ({})", first_line(&message))),
     }
 }
 
@@ -437,26 +345,25 @@ fn cargo_check(crate_dir: &Path, target: &Path, subsets: bool) -> Result<Build> 
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let _ = Command::new(crate::workspace::cargo())
-        .args(["clean", "--quiet", "-p", &package, "--manifest-path"])
-        .arg(&manifest)
-        .env("CARGO_TARGET_DIR", target)
-        .status();
-    let rss = crate_dir.with_extension("check.maxrss");
-    let mut cmd = timed(Path::new(&crate::workspace::cargo()), &rss);
-    cmd.arg("check")
-        .arg("--manifest-path")
-        .arg(crate_dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_TERM_COLOR", "never");
-    let started = Instant::now();
-    let output = cmd.output().context("cannot run cargo check")?;
-    let seconds = started.elapsed().as_secs_f64();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let _ = child::run(
+        child::cargo()
+            .args(["clean", "--quiet", "-p", &package, "--manifest-path"])
+            .arg(&manifest)
+            .env("CARGO_TARGET_DIR", target),
+    );
+    let ran = child::measured(
+        child::cargo()
+            .arg("check")
+            .arg("--manifest-path")
+            .arg(&manifest)
+            .env("CARGO_TARGET_DIR", target)
+            .env("CARGO_TERM_COLOR", "never"),
+    )?;
+    let stderr = ran.stderr();
     let mut build = Build {
-        ok: output.status.success(),
-        seconds,
-        peak_mib: read_rss(&rss),
+        ok: ran.success(),
+        seconds: ran.secs,
+        peak_mib: ran.peak_mib(),
         errors: diagnostics(&stderr, "error"),
         warnings: diagnostics(&stderr, "warning"),
         subsets: None,
@@ -498,7 +405,7 @@ fn check_subsets(manifest: &Path, target: &Path, build: &mut Build) -> Result<Op
     }
     let mut subsets = Subsets::default();
     for feature in std::iter::once(None).chain(features.iter().map(Some)) {
-        let mut cmd = Command::new(crate::workspace::cargo());
+        let mut cmd = child::cargo();
         cmd.args(["check", "--no-default-features", "--manifest-path"])
             .arg(manifest)
             .env("CARGO_TARGET_DIR", target)
@@ -506,17 +413,16 @@ fn check_subsets(manifest: &Path, target: &Path, build: &mut Build) -> Result<Op
         if let Some(feature) = feature {
             cmd.args(["--features", feature]);
         }
-        let started = Instant::now();
-        let output = cmd.output().context("cannot run cargo check")?;
-        subsets.slowest = subsets.slowest.max(started.elapsed().as_secs_f64());
+        let ran = child::run(&mut cmd)?;
+        subsets.slowest = subsets.slowest.max(ran.secs);
         subsets.checked += 1;
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = ran.stderr();
         let warnings = diagnostics(&stderr, "warning");
         build.warnings += warnings;
-        if output.status.success() && warnings == 0 {
+        if ran.success() && warnings == 0 {
             subsets.ok += 1;
         } else {
-            build.errors += usize::from(!output.status.success());
+            build.errors += usize::from(!ran.success());
             eprintln!(
                 "corpus: cargo check --no-default-features{} failed:\n{}",
                 feature
@@ -527,25 +433,6 @@ fn check_subsets(manifest: &Path, target: &Path, build: &mut Build) -> Result<Op
         }
     }
     Ok(Some(subsets))
-}
-
-/// `program` under GNU time writing its peak RSS (KiB) to `rss`, when GNU
-/// time is there; else `program` alone.
-fn timed(program: &Path, rss: &Path) -> Command {
-    if Path::new("/usr/bin/time").exists() {
-        let mut c = Command::new("/usr/bin/time");
-        c.args(["-f", "%M", "-o"]).arg(rss).arg(program);
-        c
-    } else {
-        Command::new(program)
-    }
-}
-
-fn read_rss(file: &Path) -> Option<u64> {
-    std::fs::read_to_string(file)
-        .ok()
-        .and_then(|s| s.trim().lines().last()?.trim().parse::<u64>().ok())
-        .map(|kib| kib / 1024)
 }
 
 fn first_line(text: &str) -> String {

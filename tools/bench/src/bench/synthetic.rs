@@ -195,17 +195,17 @@ mod tests {
     #[test]
     fn synthetic_spec_lints_clean_and_parses() {
         let text = super::spec(3);
-        let report = crate::lint::lint(
-            crate::spec::Source::Text(Path::new("synthetic.yaml"), text.as_bytes()),
-            crate::lint::Profile::Transcribed,
+        let report = xtask::lint::lint(
+            xtask::spec::Source::Text(Path::new("synthetic.yaml"), text.as_bytes()),
+            xtask::lint::Profile::Transcribed,
         )
         .0;
         assert!(report.is_clean(), "{report}");
-        let spec = crate::spec::load(
-            crate::spec::Source::Text(Path::new("synthetic.yaml"), text.as_bytes()),
-            crate::spec::Policy::Checked,
+        let spec = xtask::spec::load(
+            xtask::spec::Source::Text(Path::new("synthetic.yaml"), text.as_bytes()),
+            xtask::spec::Policy::Checked,
         )
         .expect("synthetic spec parses");
-        assert_eq!(crate::spec::operations(&spec.openapi).len(), 3);
+        assert_eq!(xtask::spec::operations(&spec.openapi).len(), 3);
     }
 }

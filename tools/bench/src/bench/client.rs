@@ -2,15 +2,16 @@
 //! turns its JSON into a table.
 //!
 //! The measurement lives in that crate, not here, because it needs the
-//! generated crates, and the xtask must build even when they do not (it is
-//! what regenerates them).
+//! generated crates, and this crate (like the xtask it is forwarded from)
+//! must build even when they do not: the xtask is what regenerates them.
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::Result;
 use serde::Deserialize;
+
+use crate::child;
 
 /// What `client_overhead` prints.
 #[derive(Debug, Deserialize)]
@@ -38,32 +39,17 @@ pub struct ClientStats {
 
 /// Runs the binary (release) and renders the section.
 pub fn section(root: &Path) -> Result<String> {
-    let output = Command::new(crate::workspace::cargo())
-        .current_dir(root)
-        .args([
-            "run",
-            "--release",
-            "--quiet",
-            "-p",
-            "workspace-tests",
-            "--bin",
-            "client_overhead",
-        ])
-        .output()
-        .context("cannot run cargo run --bin client_overhead")?;
-    if !output.status.success() {
-        bail!(
-            "client_overhead failed ({}):\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let overhead: Overhead = serde_json::from_slice(&output.stdout).with_context(|| {
-        format!(
-            "client_overhead printed no JSON: {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })?;
+    let overhead: Overhead = child::run(child::cargo().current_dir(root).args([
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        "workspace-tests",
+        "--bin",
+        "client_overhead",
+    ]))?
+    .succeeded("client_overhead")?
+    .json("client_overhead")?;
     Ok(render(&overhead))
 }
 

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, anyhow};
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::{Api, Settings};
-use crate::spec::Spec;
-use crate::{codegen, pipeline};
+use xtask::catalogue::{Api, Settings};
+use xtask::spec::Spec;
+use xtask::{codegen, pipeline};
 
 /// What one measurement runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,8 +49,10 @@ impl Kind {
 pub struct Sample {
     /// Wall time of the measured work, in milliseconds.
     pub ms: f64,
-    /// Peak resident set size of the process (`VmHWM`), in KiB, when known.
-    pub hwm_kib: Option<u64>,
+    /// Peak RSS of the process that measured, in KiB, when known: taken by
+    /// the parent ([`crate::child::measured`]), which runs each sample in a
+    /// fresh process.
+    pub peak_kib: Option<u64>,
     /// Lines of generated Rust code (`lib.rs` for the pipeline, the
     /// formatted token stream for raw progenitor).
     pub lines: usize,
@@ -70,27 +72,24 @@ pub const PHASES: &[&str] = &[
 ];
 
 /// Runs `kind` once for `api`, whose spec and crate live under `root`.
-pub fn measure(kind: Kind, root: &Path, api: &'static Api<'static>) -> Result<Sample> {
-    let mut sample = match kind {
-        Kind::Codegen | Kind::Check => end_to_end(kind, root, api)?,
+pub fn measure(kind: Kind, root: &Path, api: &Api<'_>) -> Result<Sample> {
+    match kind {
+        Kind::Codegen | Kind::Check => end_to_end(kind, root, api),
         Kind::Raw => {
             let spec = normalised(root, api)?;
-            raw(root, &spec, &api.settings)?
+            raw(root, &spec, &api.settings)
         }
-        Kind::Phases => phases(root, api)?,
-    };
-    sample.hwm_kib = peak_rss_kib();
-    Ok(sample)
+        Kind::Phases => phases(root, api),
+    }
 }
 
-fn end_to_end(kind: Kind, root: &Path, api: &'static Api<'static>) -> Result<Sample> {
+fn end_to_end(kind: Kind, root: &Path, api: &Api<'_>) -> Result<Sample> {
     let mode = match kind {
         Kind::Check => codegen::Mode::Check,
         _ => codegen::Mode::Write,
     };
-    let apis: &'static [Api<'static>] = std::slice::from_ref(api);
     let started = Instant::now();
-    let outcome = codegen::run(root, apis, mode)?;
+    let outcome = codegen::run(root, std::slice::from_ref(api), mode)?;
     let ms = millis(started.elapsed());
     Ok(Sample {
         ms,
@@ -112,11 +111,11 @@ fn lib_lines(generated: &[codegen::Generated]) -> usize {
 /// normalised. Raw progenitor gets exactly this, so the comparison is about
 /// the work around progenitor, not about a different input.
 fn normalised(root: &Path, api: &Api<'_>) -> Result<Spec> {
-    let mut spec = crate::spec::load(
-        crate::spec::Source::Disk(root, api.spec),
-        crate::spec::Policy::Checked,
+    let mut spec = xtask::spec::load(
+        xtask::spec::Source::Disk(root, api.spec),
+        xtask::spec::Policy::Checked,
     )?;
-    crate::normalise::normalise(&mut spec.openapi, api.spec);
+    xtask::normalise::normalise(&mut spec.openapi, api.spec);
     Ok(spec)
 }
 
@@ -127,12 +126,11 @@ pub const RAW_CORE: &str = "generate+parse+format";
 /// Raw progenitor doing the same job as `cargo xtask codegen`, the way a
 /// program using progenitor alone does it (progenitor's documentation):
 /// read the spec file into progenitor's model with serde, then
-/// `generate_tokens`, `syn::parse2` and `prettyplease::unparse`, then write
-/// the file. It generates from the pipeline's parsed, normalised model
+/// [`xtask::raw::code`] (`generate_tokens`, `syn::parse2` and
+/// `prettyplease::unparse`), then write the file. It generates from the pipeline's parsed, normalised model
 /// (`spec`), so that both make the same code; the read is timed on the
 /// file as published. Phases: `read`, [`RAW_CORE`], `write`.
 pub fn raw(root: &Path, spec: &Spec, settings: &Settings) -> Result<Sample> {
-    let settings = pipeline::progenitor_settings(settings);
     let path = root.join(&spec.path);
     let started = Instant::now();
     let text = std::fs::read_to_string(&path)
@@ -146,12 +144,8 @@ pub fn raw(root: &Path, spec: &Spec, settings: &Settings) -> Result<Sample> {
     let read_ms = millis(started.elapsed());
     drop((text, read));
     let core = Instant::now();
-    let tokens = progenitor::Generator::new(&settings)
-        .generate_tokens(&spec.openapi)
-        .map_err(|e| anyhow!("{}: progenitor: {e}", spec.path.display()))?;
-    let file: syn::File = syn::parse2(tokens)
-        .with_context(|| format!("{}: progenitor output", spec.path.display()))?;
-    let code = prettyplease::unparse(&file);
+    let code = xtask::raw::code(&spec.openapi, settings)
+        .map_err(|e| anyhow!("{}: {e}", spec.path.display()))?;
     let core_ms = millis(core.elapsed());
     let write = Instant::now();
     let out = std::env::temp_dir().join(format!("raw-progenitor-{}.rs", std::process::id()));
@@ -175,16 +169,16 @@ pub fn raw(root: &Path, spec: &Spec, settings: &Settings) -> Result<Sample> {
 /// here, the pipeline's phases as [`pipeline::Code::timings`] gives them
 /// (the same function codegen calls), and render+compare as the rest of
 /// a `codegen::generate` plus `files::stale` measured around the same spec.
-fn phases(root: &Path, api: &'static Api<'static>) -> Result<Sample> {
+fn phases(root: &Path, api: &Api<'_>) -> Result<Sample> {
     let mut out: Vec<(String, f64)> = Vec::new();
     let t = Instant::now();
-    let spec = crate::lint::load(crate::spec::Source::Disk(root, api.spec), api.profile)
+    let spec = xtask::lint::load(xtask::spec::Source::Disk(root, api.spec), api.profile)
         .map_err(|report| anyhow!("{} cannot be read:\n{}", api.spec, report.error_lines()))?;
     out.push(("load".to_string(), millis(t.elapsed())));
     // codegen runs the lint on another core, beside the pipeline; timed
     // alone here, it is not on the critical path.
     let t = Instant::now();
-    let report = crate::lint::lint_errors(&spec, api.profile);
+    let report = xtask::lint::lint_errors(&spec, api.profile);
     out.push(("lint (beside)".to_string(), millis(t.elapsed())));
     if report.errors() > 0 {
         anyhow::bail!(
@@ -202,7 +196,7 @@ fn phases(root: &Path, api: &'static Api<'static>) -> Result<Sample> {
 
     let t = Instant::now();
     let generated = codegen::generate(root, api)?;
-    let _ = crate::files::stale(root, &generated.files);
+    let _ = xtask::files::stale(root, &generated.files);
     let whole = millis(t.elapsed());
     let parts: f64 = out
         .iter()
@@ -216,17 +210,6 @@ fn phases(root: &Path, api: &'static Api<'static>) -> Result<Sample> {
         phases: out,
         ..Sample::default()
     })
-}
-
-/// `VmHWM` of this process: the peak resident set size since it started.
-/// Only meaningful in a fresh process per measurement, which is how the
-/// bench runs the scale measurements.
-pub fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 /// A duration in milliseconds, with fractions.

@@ -13,8 +13,8 @@ use std::collections::BTreeSet;
 use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item, parse_quote};
 
-use crate::passes::reach::{self, Scope, TypeGraph, Vertex};
-use crate::passes::syntax;
+use xtask::passes::reach::{self, Scope, TypeGraph, Vertex};
+use xtask::passes::syntax;
 
 /// One ablation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

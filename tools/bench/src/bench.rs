@@ -2,11 +2,12 @@
 //! scales, what the generated crates cost to build, and what the generated
 //! client costs per request. Writes `BENCHMARKS.md` at the workspace root.
 //!
-//! The `cargo xtask` alias builds the xtask in debug, which would measure
-//! the optimiser, not the code; so `bench` re-runs itself through
-//! `cargo run --release -p xtask -- bench --inner`. Scale measurements run in
-//! a fresh child process each (`bench --measure ...`), so that each one's
-//! peak RSS (`VmHWM`) is its own and not the maximum of everything before.
+//! `cargo xtask bench` forwards to a debug build of this crate's binary,
+//! which would measure the optimiser, not the code; so the bench re-runs
+//! itself, arguments as given, through `cargo run --release -p xtask-bench`.
+//! Scale measurements run in a fresh child process each (`bench --measure
+//! ...`, [`child::measured`]), so that each one's peak RSS is its own and
+//! not the maximum of everything before.
 //!
 //! Nothing here is asserted in tests: `cargo test` only checks that the
 //! harness produces a table on a tiny input ([`tiny`]).
@@ -23,8 +24,10 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::catalogue::{self, Api, Interface, Settings};
-use crate::codegen;
+use xtask::catalogue::{self, Api, Interface, Settings};
+use xtask::codegen;
+
+use crate::child;
 use measure::{Kind, Sample, median, millis};
 
 /// Command-line arguments of `cargo xtask bench`.
@@ -61,9 +64,6 @@ pub struct Args {
     /// Where to write the report, relative to the workspace root.
     #[arg(long, default_value = "BENCHMARKS.md")]
     pub output: PathBuf,
-    /// Internal: already running in a release build.
-    #[arg(long, hide = true)]
-    pub inner: bool,
     /// Internal: run one measurement (codegen, check, raw, phases) and print
     /// it as JSON; used for the fresh child process of each scale sample.
     #[arg(long, hide = true, requires_all = ["ops", "root"])]
@@ -92,16 +92,13 @@ fn kept_analysis(report: &Path) -> Option<String> {
 /// `cargo xtask bench`.
 pub fn run(args: &Args) -> Result<ExitCode> {
     if let (Some(kind), Some(ops), Some(root)) = (&args.measure, args.ops, &args.root) {
-        let sample = measure::measure(
-            Kind::parse(kind)?,
-            root,
-            synthetic_api(ops, Interface::Builder),
-        )?;
+        let synthetic = Synthetic::new(ops, Interface::Builder);
+        let sample = measure::measure(Kind::parse(kind)?, root, &synthetic.api())?;
         println!("{}", serde_json::to_string(&sample)?);
         return Ok(ExitCode::SUCCESS);
     }
-    if cfg!(debug_assertions) && !args.inner {
-        return reinvoke_in_release(args);
+    if cfg!(debug_assertions) {
+        return in_release();
     }
     let root = codegen::workspace_root();
     let mut report = full_report(&root, args)?;
@@ -115,42 +112,14 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn reinvoke_in_release(args: &Args) -> Result<ExitCode> {
-    let mut cmd = Command::new(crate::workspace::cargo());
-    cmd.current_dir(codegen::workspace_root()).args([
-        "run",
-        "--release",
-        "--quiet",
-        "-p",
-        "xtask",
-        "--",
-        "bench",
-        "--inner",
-        "--iterations",
-    ]);
-    cmd.arg(args.iterations.to_string())
-        .arg("--output")
-        .arg(&args.output)
-        .arg("--build-runs")
-        .arg(args.build_runs.to_string());
-    for (on, flag) in [
-        (args.full, "--full"),
-        (args.no_build, "--no-build"),
-        (args.no_client, "--no-client"),
-        (args.build_only, "--build-only"),
-        (args.ablations, "--ablations"),
-    ] {
-        if on {
-            cmd.arg(flag);
-        }
-    }
+/// This command again, every argument as given, in a release build.
+fn in_release() -> Result<ExitCode> {
+    let mut cmd = child::cargo();
+    cmd.current_dir(codegen::workspace_root())
+        .args(["run", "--release", "--quiet", "-p", "xtask-bench", "--"])
+        .args(std::env::args_os().skip(1));
     eprintln!("bench: re-running in release: {cmd:?}");
-    let status = cmd.status().context("cannot run cargo")?;
-    Ok(if status.success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    xtask::forward::status(&mut cmd)
 }
 
 /// Synthetic operation counts measured in each mode.
@@ -187,7 +156,8 @@ fn full_report(root: &Path, args: &Args) -> Result<String> {
 
     eprintln!("bench: scale");
     let scale_dir = work.join("scale");
-    let rows = scale(&scale_dir, sizes(args.full), iterations, true)?;
+    let exe = std::env::current_exe().context("cannot find this binary")?;
+    let rows = scale(&scale_dir, sizes(args.full), iterations, &exe)?;
     out.push_str(&scale_tables(&rows));
 
     if !args.no_build {
@@ -212,11 +182,9 @@ fn header(args: &Args, iterations: usize) -> String {
     let cores = std::thread::available_parallelism()
         .map(|n| n.get().to_string())
         .unwrap_or_else(|_| "unknown".to_string());
-    let rustc = Command::new("rustc")
-        .arg("--version")
-        .output()
+    let rustc = child::run(Command::new("rustc").arg("--version"))
         .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .map(|r| String::from_utf8_lossy(&r.output.stdout).trim().to_string())
         .unwrap_or_else(|| "unknown".to_string());
     let mut out = String::new();
     let _ = writeln!(out, "# Benchmarks\n");
@@ -224,7 +192,7 @@ fn header(args: &Args, iterations: usize) -> String {
         out,
         "Written by `cargo xtask bench{}` (release build of the xtask). Machine: {cores} core(s), `{rustc}`. \
          Times are medians of {iterations} run(s) (at most 3 for 1000+ operations); \
-         peak RSS is `VmHWM` of a fresh process per run.\n",
+         peak RSS is GNU time's maximum RSS of a fresh process per run.\n",
         if args.full { " --full" } else { "" }
     );
     out
@@ -233,23 +201,26 @@ fn header(args: &Args, iterations: usize) -> String {
 // ---------------------------------------------------------------------------
 // 1. Real specs: the workspace's codegen against raw progenitor.
 
-/// The real specs measured: the catalogue's, and Oxide's published spec
-/// (the corpus document raw progenitor can generate) when `../shared` is
-/// there, generated into `target/bench/oxide` with the vendor profile.
+/// Oxide's published spec (the corpus document raw progenitor can
+/// generate), generated into `target/bench/oxide` with the vendor profile.
+static OXIDE: Api<'static> = Api {
+    name: "oxide (published)",
+    spec: "../shared/corpus/oxide.json",
+    crate_dir: "target/bench/oxide",
+    package: "oxide-bench",
+    version: "0.1.0",
+    doc_example: "let _ = ();",
+    settings: Settings::DEFAULT,
+    profile: catalogue::Profile::Vendor,
+};
+
+/// The real specs measured: the catalogue's, and [`OXIDE`] when `../shared`
+/// is there.
 fn real_subjects(root: &Path) -> Vec<&'static Api<'static>> {
     let mut subjects: Vec<&'static Api<'static>> = catalogue::APIS.iter().collect();
-    let oxide = crate::corpus::directory(root).join("oxide.json");
+    let oxide = xtask::catalogue::corpus_directory(root).join("oxide.json");
     if oxide.is_file() {
-        subjects.push(Box::leak(Box::new(Api {
-            name: "oxide (published)",
-            spec: "../shared/corpus/oxide.json",
-            crate_dir: "target/bench/oxide",
-            package: "oxide-bench",
-            version: "0.1.0",
-            doc_example: "let _ = ();",
-            settings: Settings::DEFAULT,
-            profile: crate::catalogue::Profile::Vendor,
-        })));
+        subjects.push(&OXIDE);
     } else {
         eprintln!("bench: ../shared/corpus/oxide.json is not there; Oxide is left out");
     }
@@ -295,7 +266,7 @@ fn real_specs(root: &Path, iterations: usize) -> Result<String> {
         for _ in 0..iterations {
             let started = std::time::Instant::now();
             let generated = codegen::generate(root, api)?;
-            let stale = crate::files::stale(root, &generated.files);
+            let stale = xtask::files::stale(root, &generated.files);
             codegen_ms.push(millis(started.elapsed()));
             if !stale.is_empty() {
                 bail!(
@@ -359,20 +330,24 @@ fn phase_medians(runs: &[Vec<(String, f64)>]) -> Vec<f64> {
 /// above are the same code optimised. Both, side by side, on our specs and
 /// (when `../shared` is there) Oxide's.
 fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String> {
-    let release = std::env::current_exe().context("cannot find the xtask binary")?;
-    let status = Command::new(crate::workspace::cargo())
-        .current_dir(root)
-        .args(["build", "--quiet", "-p", "xtask"])
-        .status()
-        .context("cannot build the debug xtask")?;
-    if !status.success() {
-        bail!("cargo build -p xtask failed");
+    // The release xtask lands beside this (release) binary.
+    let release = std::env::current_exe()
+        .context("cannot find this binary")?
+        .with_file_name(format!("xtask{}", std::env::consts::EXE_SUFFIX));
+    for profile in [&["--release"][..], &[]] {
+        child::run(
+            child::cargo()
+                .current_dir(root)
+                .args(["build", "--quiet", "-p", "xtask"])
+                .args(profile),
+        )?
+        .succeeded(&format!("cargo build -p xtask {}", profile.join(" ")))?;
     }
     let mut runs: Vec<(&str, Vec<String>)> = vec![(
         "`cargo xtask codegen --check` (our two specs)",
         vec!["codegen".into(), "--check".into()],
     )];
-    let oxide = crate::corpus::directory(root).join("oxide.json");
+    let oxide = xtask::catalogue::corpus_directory(root).join("oxide.json");
     if oxide.is_file() {
         runs.push((
             "`cargo xtask codegen --spec ../shared/corpus/oxide.json --out ..`",
@@ -388,21 +363,14 @@ fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String>
     let timed = |program: &Path, prefix: &[&str], args: &[String]| -> Result<f64> {
         let mut samples = Vec::new();
         for _ in 0..iterations {
-            let started = std::time::Instant::now();
-            let output = Command::new(program)
-                .current_dir(root)
-                .args(prefix)
-                .args(args)
-                .output()
-                .with_context(|| format!("cannot run {}", program.display()))?;
-            if !output.status.success() {
-                bail!(
-                    "{} {args:?} failed:\n{}",
-                    program.display(),
-                    String::from_utf8_lossy(&output.stderr)
-                );
-            }
-            samples.push(millis(started.elapsed()));
+            let ran = child::run(
+                Command::new(program)
+                    .current_dir(root)
+                    .args(prefix)
+                    .args(args),
+            )?
+            .succeeded(&format!("{} {args:?}", program.display()))?;
+            samples.push(ran.secs * 1000.0);
         }
         Ok(median(&samples))
     };
@@ -421,7 +389,7 @@ fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String>
         "| command | as users run it (debug, via cargo) ms | release binary ms | ratio |"
     );
     let _ = writeln!(out, "|---|---:|---:|---:|");
-    let cargo_program = PathBuf::from(crate::workspace::cargo());
+    let cargo_program = PathBuf::from(xtask::workspace::cargo());
     for (label, args) in &runs {
         let debug = timed(&cargo_program, &["xtask"], args)?;
         let fast = timed(&release, &[], args)?;
@@ -436,18 +404,17 @@ fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String>
         // the xtask and everything it uses, in a target directory of its own.
         let target = root.join("target/bench/xtask-cold");
         let _ = std::fs::remove_dir_all(&target);
-        let started = std::time::Instant::now();
-        let status = Command::new(crate::workspace::cargo())
-            .current_dir(root)
-            .env("CARGO_TARGET_DIR", &target)
-            .args(["build", "--quiet", "-p", "xtask"])
-            .status()
-            .context("cannot build the xtask cold")?;
-        if status.success() {
+        let ran = child::run(
+            child::cargo()
+                .current_dir(root)
+                .env("CARGO_TARGET_DIR", &target)
+                .args(["build", "--quiet", "-p", "xtask"]),
+        )?;
+        if ran.success() {
             let _ = writeln!(
                 out,
                 "\nCold debug build of the xtask and all its dependencies (the one-time cost): {:.0} s.",
-                started.elapsed().as_secs_f64()
+                ran.secs
             );
         }
         let _ = std::fs::remove_dir_all(&target);
@@ -459,40 +426,58 @@ fn as_users_run_it(root: &Path, iterations: usize, full: bool) -> Result<String>
 // ---------------------------------------------------------------------------
 // 2. Scale: synthetic specs.
 
-/// The catalogue entry of a synthetic spec under a bench directory. Leaked:
-/// the codegen API takes `&'static Api<'static>`, and a bench process makes a handful.
-pub fn synthetic_api(ops: usize, interface: Interface) -> &'static Api<'static> {
-    synthetic_api_with(ops, interface, &["PartialEq"], "")
+/// A synthetic crate under a bench directory: the spec of `ops` operations
+/// (`specs/synthetic-{ops}.yaml`, [`write_synthetic_spec`]) generated in one
+/// style into `synthetic-{ops}-{style}{suffix}/`. It owns the names its
+/// catalogue entry ([`Synthetic::api`]) borrows.
+#[derive(Clone, Debug)]
+pub struct Synthetic {
+    name: String,
+    spec: String,
+    settings: Settings,
 }
 
-/// [`synthetic_api`] with other derives and a name suffix, for the
-/// build-cost variants.
-pub fn synthetic_api_with(
-    ops: usize,
-    interface: Interface,
-    extra_derives: &'static [&'static str],
-    suffix: &str,
-) -> &'static Api<'static> {
-    let style = match interface {
-        Interface::Builder => "builder",
-        Interface::Positional => "positional",
-    };
-    let name = format!("synthetic-{ops}-{style}{suffix}");
-    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-    Box::leak(Box::new(Api {
-        name: leak(name.clone()),
-        spec: leak(format!("specs/synthetic-{ops}.yaml")),
-        crate_dir: leak(name.clone()),
-        package: leak(name),
-        version: "0.1.0",
-        doc_example: "let _ = ();",
-        settings: Settings {
-            interface,
-            extra_derives,
-            ..Settings::DEFAULT
-        },
-        profile: crate::catalogue::Profile::Transcribed,
-    }))
+impl Synthetic {
+    /// In the catalogue's settings (builder style, `PartialEq`).
+    pub fn new(ops: usize, interface: Interface) -> Synthetic {
+        Synthetic::with(ops, interface, &["PartialEq"], "")
+    }
+
+    /// With other derives and a name suffix, for the build-cost variants.
+    pub fn with(
+        ops: usize,
+        interface: Interface,
+        extra_derives: &'static [&'static str],
+        suffix: &str,
+    ) -> Synthetic {
+        let style = match interface {
+            Interface::Builder => "builder",
+            Interface::Positional => "positional",
+        };
+        Synthetic {
+            name: format!("synthetic-{ops}-{style}{suffix}"),
+            spec: format!("specs/synthetic-{ops}.yaml"),
+            settings: Settings {
+                interface,
+                extra_derives,
+                ..Settings::DEFAULT
+            },
+        }
+    }
+
+    /// Its catalogue entry: package and directory are its name.
+    pub fn api(&self) -> Api<'_> {
+        Api {
+            name: &self.name,
+            spec: &self.spec,
+            crate_dir: &self.name,
+            package: &self.name,
+            version: "0.1.0",
+            doc_example: "let _ = ();",
+            settings: self.settings,
+            profile: catalogue::Profile::Transcribed,
+        }
+    }
 }
 
 /// Writes the synthetic spec of `ops` operations under `dir/specs/`.
@@ -518,18 +503,18 @@ pub struct ScaleRow {
     pub phases: Vec<(String, f64)>,
 }
 
-/// Measures each size; `fresh` runs each sample in a child process (the
-/// release xtask), otherwise in this process (tests: times only, peaks are
-/// this process's).
-pub fn scale(dir: &Path, sizes: &[usize], iterations: usize, fresh: bool) -> Result<Vec<ScaleRow>> {
+/// Measures each size, each sample in a fresh child process of `exe`
+/// (this crate's binary: `bench --measure ..`), so that its peak RSS is
+/// its own.
+pub fn scale(dir: &Path, sizes: &[usize], iterations: usize, exe: &Path) -> Result<Vec<ScaleRow>> {
     let mut rows = Vec::new();
     for &ops in sizes {
         eprintln!("bench:   {ops} operations");
         write_synthetic_spec(dir, ops)?;
-        let api = synthetic_api(ops, Interface::Builder);
+        let synthetic = Synthetic::new(ops, Interface::Builder);
         // The first write creates the crate; the measured writes then find
         // it up to date, like a re-run after a spec edit elsewhere.
-        let _ = codegen::run(dir, std::slice::from_ref(api), codegen::Mode::Write)?;
+        let _ = codegen::run(dir, &[synthetic.api()], codegen::Mode::Write)?;
         let runs = if ops >= 1000 {
             iterations.min(3)
         } else {
@@ -538,22 +523,14 @@ pub fn scale(dir: &Path, sizes: &[usize], iterations: usize, fresh: bool) -> Res
         let one = |kind: Kind| -> Result<Sample> {
             let mut samples = Vec::new();
             for _ in 0..runs {
-                samples.push(if fresh {
-                    in_child(kind, ops, dir)?
-                } else {
-                    measure::measure(kind, dir, api)?
-                });
+                samples.push(in_child(exe, kind, ops, dir)?);
             }
             Ok(median_sample(samples))
         };
         let codegen = one(Kind::Codegen)?;
         let check = one(Kind::Check)?;
         let raw = one(Kind::Raw)?;
-        let phases = if fresh {
-            in_child(Kind::Phases, ops, dir)?.phases
-        } else {
-            measure::measure(Kind::Phases, dir, api)?.phases
-        };
+        let phases = in_child(exe, Kind::Phases, ops, dir)?.phases;
         rows.push(ScaleRow {
             ops,
             codegen,
@@ -565,40 +542,31 @@ pub fn scale(dir: &Path, sizes: &[usize], iterations: usize, fresh: bool) -> Res
     Ok(rows)
 }
 
-fn in_child(kind: Kind, ops: usize, dir: &Path) -> Result<Sample> {
-    let exe = std::env::current_exe().context("cannot find the xtask binary")?;
-    let output = Command::new(&exe)
-        .args(["bench", "--measure", kind.as_str(), "--ops"])
-        .arg(ops.to_string())
-        .arg("--root")
-        .arg(dir)
-        .output()
-        .with_context(|| format!("cannot run {}", exe.display()))?;
-    if !output.status.success() {
-        bail!(
-            "measuring {} of {ops} operations failed ({}):\n{}",
-            kind.as_str(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    serde_json::from_slice(&output.stdout).with_context(|| {
-        format!(
-            "measuring {} of {ops} operations printed no result: {}",
-            kind.as_str(),
-            String::from_utf8_lossy(&output.stdout)
-        )
+/// One measurement in a child process of `exe`, its peak RSS taken.
+fn in_child(exe: &Path, kind: Kind, ops: usize, dir: &Path) -> Result<Sample> {
+    let what = format!("measuring {} of {ops} operations", kind.as_str());
+    let ran = child::measured(
+        Command::new(exe)
+            .args(["bench", "--measure", kind.as_str(), "--ops"])
+            .arg(ops.to_string())
+            .arg("--root")
+            .arg(dir),
+    )?
+    .succeeded(&what)?;
+    Ok(Sample {
+        peak_kib: ran.peak_kib,
+        ..ran.json(&what)?
     })
 }
 
 /// The sample with the median time, carrying the highest peak RSS seen, so
 /// the memory column is an upper bound and not a lucky run.
 fn median_sample(mut samples: Vec<Sample>) -> Sample {
-    let peak = samples.iter().filter_map(|s| s.hwm_kib).max();
+    let peak = samples.iter().filter_map(|s| s.peak_kib).max();
     samples.sort_by(|a, b| a.ms.total_cmp(&b.ms));
     let mid = samples.len() / 2;
     let mut chosen = samples.swap_remove(mid);
-    chosen.hwm_kib = peak;
+    chosen.peak_kib = peak;
     chosen
 }
 
@@ -638,7 +606,7 @@ pub fn scale_tables(rows: &[ScaleRow]) -> String {
         let vs_1000 = per_op_1000.map_or("–".to_string(), |base| {
             format!("{:.2}", r.codegen.ms / ops / base)
         });
-        let rss_ratio = match (r.codegen.hwm_kib, r.raw.hwm_kib) {
+        let rss_ratio = match (r.codegen.peak_kib, r.raw.peak_kib) {
             (Some(ours), Some(raw)) if raw > 0 => format!("{:.2}", ours as f64 / raw as f64),
             _ => "?".to_string(),
         };
@@ -649,13 +617,13 @@ pub fn scale_tables(rows: &[ScaleRow]) -> String {
             r.codegen.lines,
             r.codegen.ms,
             r.codegen.ms / ops,
-            mib(r.codegen.hwm_kib),
+            mib(r.codegen.peak_kib),
             r.check.ms,
-            mib(r.check.hwm_kib),
+            mib(r.check.peak_kib),
             r.raw.ms,
             raw_core(&r.raw).map_or("?".to_string(), |ms| format!("{ms:.1}")),
             r.raw.ms / ops,
-            mib(r.raw.hwm_kib),
+            mib(r.raw.peak_kib),
             r.codegen.ms / r.raw.ms
         );
     }
@@ -682,17 +650,32 @@ pub fn scale_tables(rows: &[ScaleRow]) -> String {
     out
 }
 
-/// The harness on a tiny input, in this process: a 10-operation synthetic
-/// spec, one run. `cargo test` runs this to keep the harness working
-/// without asserting any timing.
-pub fn tiny(dir: &Path) -> Result<String> {
-    let rows = scale(dir, &[10], 1, false)?;
+/// The harness on a tiny input: a 10-operation synthetic spec, one run,
+/// measured by `exe` (this crate's binary, as a test finds it). `cargo
+/// test` runs this to keep the harness working without asserting any
+/// timing.
+pub fn tiny(dir: &Path, exe: &Path) -> Result<String> {
+    let rows = scale(dir, &[10], 1, exe)?;
     Ok(scale_tables(&rows))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_synthetic_crate_is_named_after_its_size_and_style() {
+        let noeq = Synthetic::with(100, Interface::Builder, &[], "-noeq");
+        let api = noeq.api();
+        assert_eq!(api.spec, "specs/synthetic-100.yaml");
+        for name in [api.name, api.crate_dir, api.package] {
+            assert_eq!(name, "synthetic-100-builder-noeq");
+        }
+        assert!(api.settings.extra_derives.is_empty());
+        let positional = Synthetic::new(10, Interface::Positional);
+        assert_eq!(positional.api().name, "synthetic-10-positional");
+        assert_eq!(positional.api().settings.extra_derives, ["PartialEq"]);
+    }
 
     #[test]
     fn the_hand_written_analysis_is_kept() {
