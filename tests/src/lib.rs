@@ -11,7 +11,7 @@ pub mod prism;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    xtask::codegen::workspace_root()
+    xtask::workspace::root()
 }
 
 /// A fixture file under `tests/fixtures/`.

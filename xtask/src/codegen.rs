@@ -80,8 +80,6 @@ impl Generated {
     }
 }
 
-pub use crate::workspace::root as workspace_root;
-
 /// Whether [`run`] writes `generated/` or only compares it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -120,7 +118,7 @@ pub fn command(args: &Args) -> Result<ExitCode> {
     }
     let apis = select(&args.apis)?;
     let mode = if args.check { Mode::Check } else { Mode::Write };
-    let outcome = run(&workspace_root(), apis, mode)?;
+    let outcome = run(&crate::workspace::root(), apis, mode)?;
     for g in &outcome.generated {
         print_summary(g, &outcome.written, mode);
     }
@@ -334,7 +332,7 @@ pub fn generate(root: &Path, api: &Api<'_>) -> Result<Generated> {
 /// `--spec FILE --out DIR`: a catalogue entry made up for the file, with the
 /// vendor profile, rendered as a crate that stands alone at `out`.
 pub fn one_off(spec: &Path, out: &Path, forced: &Forced) -> Result<Generated> {
-    let root = workspace_root();
+    let root = crate::workspace::root();
     let stem = out
         .file_name()
         .or_else(|| spec.file_stem())

@@ -25,7 +25,6 @@ use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 
 use crate::catalogue::{self, Settings};
-use crate::codegen;
 use crate::spec::{self, Policy, Source, Spec};
 
 pub use rules::{Change, Impact};
@@ -111,7 +110,7 @@ impl ApiReport {
 pub fn run(args: &Args) -> Result<ExitCode> {
     let report = match (&args.old, &args.new) {
         (Some(old), Some(new)) => compare_files(old, new)?,
-        _ => against_revision(&codegen::workspace_root(), args.base.as_deref())?,
+        _ => against_revision(&crate::workspace::root(), args.base.as_deref())?,
     };
     let text = match args.format {
         Format::Markdown => report.markdown(),

@@ -27,7 +27,7 @@ pub struct Args {
 pub fn run(command: &str, args: &Args) -> Result<ExitCode> {
     status(
         Command::new(crate::workspace::cargo())
-            .current_dir(crate::codegen::workspace_root())
+            .current_dir(crate::workspace::root())
             .args(["run", "--quiet", "-p", "xtask-bench", "--", command])
             .args(&args.args),
     )

@@ -5,7 +5,7 @@
 //! ([`forward`]), so the tests do not compile them.
 //!
 //! ```no_run
-//! let root = xtask::codegen::workspace_root();
+//! let root = xtask::workspace::root();
 //! let generated = xtask::codegen::generate_all(&root, xtask::catalogue::APIS)?;
 //! for stale in xtask::files::stale(&root, &xtask::codegen::all_files(&generated)) {
 //!     println!("{} is stale", stale.path);

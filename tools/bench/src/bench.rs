@@ -100,7 +100,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     if cfg!(debug_assertions) {
         return in_release();
     }
-    let root = codegen::workspace_root();
+    let root = xtask::workspace::root();
     let mut report = full_report(&root, args)?;
     print!("{report}");
     let out = root.join(&args.output);
@@ -115,7 +115,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
 /// This command again, every argument as given, in a release build.
 fn in_release() -> Result<ExitCode> {
     let mut cmd = child::cargo();
-    cmd.current_dir(codegen::workspace_root())
+    cmd.current_dir(xtask::workspace::root())
         .args(["run", "--release", "--quiet", "-p", "xtask-bench", "--"])
         .args(std::env::args_os().skip(1));
     eprintln!("bench: re-running in release: {cmd:?}");

@@ -67,7 +67,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let root = xtask::codegen::workspace_root();
+    let root = xtask::workspace::root();
     let corpus = xtask::catalogue::corpus_directory(&root);
     if !corpus.is_dir() {
         bail!(

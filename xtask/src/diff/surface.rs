@@ -763,7 +763,7 @@ mod tests {
     use super::*;
 
     fn surface_of(api: &str) -> String {
-        let path = crate::codegen::workspace_root().join(format!("generated/{api}/src/lib.rs"));
+        let path = crate::workspace::root().join(format!("generated/{api}/src/lib.rs"));
         let text = std::fs::read_to_string(&path).unwrap();
         let file = syn::parse_file(&text).unwrap();
         extract(&file).to_string()

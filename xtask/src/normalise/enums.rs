@@ -16,12 +16,12 @@
 
 use std::collections::BTreeSet;
 
-use heck::ToPascalCase as _;
 use openapiv3::{SchemaKind, Type};
 use serde_json::Value;
 
 use super::walk;
 use super::{Rewrite, RewriteRule};
+use crate::names::typify_type_name;
 
 /// A string enum made a plain string because its values' Rust names collide.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,12 +136,12 @@ fn unique_names(values: &[String]) -> bool {
         let n = names.len();
         names.into_iter().collect::<BTreeSet<_>>().len() == n
     };
-    distinct(values.iter().map(|v| variant_name(v)).collect())
+    distinct(values.iter().map(|v| typify_type_name(v)).collect())
         || distinct(
             values
                 .iter()
                 .map(|v| {
-                    variant_name(&v.replace(
+                    typify_type_name(&v.replace(
                         |c: char| c == '_' || !unicode_ident::is_xid_continue(c),
                         "X",
                     ))
@@ -150,42 +150,17 @@ fn unique_names(values: &[String]) -> bool {
         )
 }
 
-/// typify's `sanitize(value, Case::Pascal)` for a variant name (its prefix
-/// for a name that cannot start an identifier is `X`, progenitor's is `_`,
-/// so this is not [`crate::names::type_name`]).
-pub(crate) fn variant_name(value: &str) -> String {
-    let out = match value {
-        "+1" => "plus1".to_string(),
-        "-1" => "minus1".to_string(),
-        _ => value
-            .replace('\'', "")
-            .replace(|c: char| !unicode_ident::is_xid_continue(c), "-")
-            .to_pascal_case(),
-    };
-    let out = match out.chars().next() {
-        None => "X".to_string(),
-        Some(c) if unicode_ident::is_xid_start(c) => out,
-        Some(_) => format!("X{out}"),
-    };
-    // Keywords are lower case; a Pascal-case name can only be `Self`.
-    if out == "Self" {
-        format!("{out}_")
-    } else {
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn typify_names() {
-        assert_eq!(variant_name("Etc/GMT+1"), "EtcGmt1");
-        assert_eq!(variant_name("+1"), "plus1");
-        assert_eq!(variant_name("2fa"), "X2fa");
-        assert_eq!(variant_name(""), "X");
-        assert_eq!(variant_name("Self"), "Self_");
+        assert_eq!(typify_type_name("Etc/GMT+1"), "EtcGmt1");
+        assert_eq!(typify_type_name("+1"), "plus1");
+        assert_eq!(typify_type_name("2fa"), "X2fa");
+        assert_eq!(typify_type_name(""), "X");
+        assert_eq!(typify_type_name("Self"), "Self_");
     }
 
     #[test]
