@@ -382,7 +382,7 @@ fn catalogue_specs_get_every_house_rule_as_an_error() {
         assert_eq!(lint::profile_of(api.spec), Profile::Transcribed);
         let mut spec =
             spec::load(spec::Source::Disk(&root, api.spec), spec::Policy::Checked).unwrap();
-        let (op, _) = spec::operations(&spec.openapi).remove(0);
+        let op = spec::operations(&spec.openapi).remove(0).at();
         let at = format!(
             "/paths/{}/{}",
             spec::escape_pointer(&op.path),

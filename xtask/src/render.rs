@@ -59,15 +59,12 @@ pub fn lib(api: &Api<'_>, spec: &Spec, code: &Code) -> String {
     }
     let _ = writeln!(doc, "\n# Operations\n");
     let skipped: BTreeSet<_> = code.skipped.iter().map(|s| &s.operation).collect();
-    for (op, operation) in spec::operations(&spec.openapi) {
+    for o in spec::operations(&spec.openapi) {
+        let (op, operation) = (o.at(), o.op);
         if skipped.contains(&op) {
             continue;
         }
-        let method = op
-            .operation_id
-            .as_deref()
-            .map(crate::names::method_name)
-            .unwrap_or_default();
+        let method = o.id().map(crate::names::method_name).unwrap_or_default();
         let summary = operation.summary.as_deref().unwrap_or("").trim();
         let summary = summary.lines().next().unwrap_or("");
         let deprecated = if operation.deprecated {

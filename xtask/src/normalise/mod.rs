@@ -466,8 +466,9 @@ fn operation(
 fn last_resort(openapi: &mut OpenAPI, out: &mut Normalised) {
     let refused: Vec<(OperationRef, String)> = spec::operations(openapi)
         .into_iter()
-        .filter_map(|(op, operation)| {
-            shapes::check_operation(openapi, &op, operation)
+        .filter_map(|operation| {
+            let op = operation.at();
+            shapes::check_operation(openapi, &op, operation.op)
                 .err()
                 .map(|reason| (op, reason))
         })

@@ -17,9 +17,9 @@ use crate::spec::{OperationRef, operations};
 /// Fails with a clear message where progenitor would panic on response
 /// shapes; run on the normalised document (see [`crate::normalise`]).
 pub fn check_shapes(path: &Path, openapi: &OpenAPI) -> Result<()> {
-    for (op, operation) in operations(openapi) {
-        if let Err(reason) = check_operation(openapi, &op, operation) {
-            bail!("{}: {op}: {reason}", path.display());
+    for operation in operations(openapi) {
+        if let Err(reason) = check_operation(openapi, &operation.at(), operation.op) {
+            bail!("{}: {}: {reason}", path.display(), operation.at());
         }
     }
     Ok(())

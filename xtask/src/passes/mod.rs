@@ -163,10 +163,9 @@ pub fn operation_facts(
     normalised: &Normalised,
 ) -> BTreeMap<String, OperationFacts> {
     let mut out = BTreeMap::new();
-    for (op, operation) in spec::operations(openapi) {
-        let (Some(id), Some(method)) = (op.operation_id.as_deref(), op.method) else {
-            continue;
-        };
+    for o in spec::operations(openapi) {
+        let Some(id) = o.id() else { continue };
+        let (method, operation) = (o.method, o.op);
         let idempotent = operation
             .extensions
             .get("x-idempotent")
@@ -183,25 +182,18 @@ pub fn operation_facts(
             .chain(responses.default.iter().map(|_| Documented::Default))
             .collect();
         let media = normalised.media.get(id);
-        let path_item = match openapi.paths.paths.get(&op.path) {
-            Some(ReferenceOr::Item(item)) => item.parameters.as_slice(),
-            _ => &[],
-        };
         out.insert(
             crate::names::method_name(id),
             OperationFacts {
                 method,
-                path: op.path.clone(),
+                path: o.path.to_string(),
                 deprecated: operation.deprecated,
                 docs: operation.external_docs.as_ref().map(|d| d.url.clone()),
                 idempotent,
                 documented,
                 content_type: media.and_then(|m| m.content_type.clone()),
                 accept: media.and_then(|m| m.accept.clone()),
-                list_path_params: list_path_params(
-                    openapi,
-                    path_item.iter().chain(&operation.parameters),
-                ),
+                list_path_params: list_path_params(openapi, o.parameters()),
                 form: normalised.forms.get(id).cloned(),
                 tags: operation.tags.clone(),
             },

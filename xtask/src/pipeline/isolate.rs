@@ -60,7 +60,7 @@ pub fn isolate(
 ) -> Isolated {
     let all: Vec<OperationRef> = spec::operations(openapi)
         .into_iter()
-        .map(|(op, _)| op)
+        .map(|o| o.at())
         .collect();
     if let Err(message) = generate(&keep_only(openapi, &[])) {
         return Isolated::Components(message);
@@ -388,7 +388,7 @@ mod tests {
         let d = doc(&["a", "b", "c"]);
         let ops: Vec<OperationRef> = spec::operations(&d)
             .into_iter()
-            .map(|(op, _)| op)
+            .map(|o| o.at())
             .filter(|op| op.operation_id.as_deref() != Some("b"))
             .collect();
         assert_eq!(ids(&keep_only(&d, &ops)), ["a", "c"]);

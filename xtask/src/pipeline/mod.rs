@@ -138,9 +138,11 @@ impl Forced {
         }
         let doomed: Vec<_> = spec::operations(openapi)
             .into_iter()
-            .filter_map(|(op, _)| {
-                let method = crate::names::method_name(op.operation_id.as_deref()?);
-                self.operations.get(&method).map(|reason| (op, reason))
+            .filter_map(|operation| {
+                let method = crate::names::method_name(operation.id()?);
+                self.operations
+                    .get(&method)
+                    .map(|reason| (operation.at(), reason))
             })
             .collect();
         for (op, reason) in doomed {

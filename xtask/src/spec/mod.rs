@@ -464,8 +464,9 @@ fn check_refs(spec: &Spec) -> Result<(), String> {
 /// Checks progenitor would otherwise answer with a panic or a bare message.
 fn check_operations(spec: &Spec) -> Result<(), String> {
     let mut seen: BTreeMap<&str, OperationRef> = BTreeMap::new();
-    for (op, operation) in operations(&spec.openapi) {
-        let Some(id) = operation.operation_id.as_deref() else {
+    for operation in operations(&spec.openapi) {
+        let op = operation.at();
+        let Some(id) = operation.id() else {
             return Err(format!(
                 "{op} has no operationId; progenitor names the Rust method after it, so every operation needs one"
             ));
@@ -477,30 +478,63 @@ fn check_operations(spec: &Spec) -> Result<(), String> {
                 op.path
             ));
         }
-        seen.insert(id, op.clone());
+        seen.insert(id, op);
     }
     Ok(())
 }
 
+/// One operation of a document, where it is and what it holds: what
+/// every reader of operations (checks, normalisation, passes, crate docs)
+/// walks, from [`operations`].
+#[derive(Clone, Copy, Debug)]
+pub struct Operation<'a> {
+    /// Its slot in the path item.
+    pub method: Method,
+    /// Its path template.
+    pub path: &'a str,
+    /// Its path item, whose parameters every operation of it shares.
+    pub item: &'a openapiv3::PathItem,
+    /// The operation as `openapiv3` reads it.
+    pub op: &'a openapiv3::Operation,
+}
+
+impl<'a> Operation<'a> {
+    /// Its operationId, when it has one.
+    pub fn id(&self) -> Option<&'a str> {
+        self.op.operation_id.as_deref()
+    }
+
+    /// Its name in messages and records (skips, isolation).
+    pub fn at(&self) -> OperationRef {
+        OperationRef {
+            method: Some(self.method),
+            path: self.path.to_string(),
+            operation_id: self.op.operation_id.clone(),
+        }
+    }
+
+    /// Its parameters as progenitor sees them: the path item's, then its own.
+    pub fn parameters(&self) -> impl Iterator<Item = &'a ReferenceOr<openapiv3::Parameter>> {
+        self.item.parameters.iter().chain(&self.op.parameters)
+    }
+}
+
 /// Every operation of the document, in path order then method order.
-pub fn operations(openapi: &OpenAPI) -> Vec<(OperationRef, &openapiv3::Operation)> {
+pub fn operations(openapi: &OpenAPI) -> Vec<Operation<'_>> {
     let mut out = Vec::new();
     for (path, item) in openapi.paths.iter() {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
         for method in Method::ALL {
-            let Some(operation) = method.of(item) else {
-                continue;
-            };
-            out.push((
-                OperationRef {
-                    method: Some(method),
-                    path: path.clone(),
-                    operation_id: operation.operation_id.clone(),
-                },
-                operation,
-            ));
+            if let Some(op) = method.of(item) {
+                out.push(Operation {
+                    method,
+                    path,
+                    item,
+                    op,
+                });
+            }
         }
     }
     out
@@ -510,7 +544,7 @@ pub fn operations(openapi: &OpenAPI) -> Vec<(OperationRef, &openapiv3::Operation
 pub fn operation_ids(openapi: &OpenAPI) -> BTreeSet<String> {
     operations(openapi)
         .into_iter()
-        .filter_map(|(op, _)| op.operation_id)
+        .filter_map(|o| o.id().map(str::to_string))
         .collect()
 }
 

@@ -139,7 +139,7 @@ fn a_response_written_as_a_list_is_left_out() {
         noted(&spec),
         [(Effect::Removed, "/paths/~1a/get/responses/200")]
     );
-    let (_, op) = &operations(&spec.openapi)[0];
+    let op = operations(&spec.openapi)[0].op;
     assert_eq!(op.responses.responses.len(), 1);
 }
 
