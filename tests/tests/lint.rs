@@ -337,7 +337,7 @@ proptest! {
         ..ProptestConfig::default()
     })]
 
-    /// Mutated real specs: lint, spec::parse and codegen answer with an
+    /// Mutated real specs: lint, spec::load and codegen answer with an
     /// error or a success, never a panic.
     #[test]
     fn mutated_specs_never_panic(
@@ -434,7 +434,7 @@ fn catalogue_specs_get_every_house_rule_as_an_error() {
 }
 
 /// The bad-spec corpus read from disk with the transcribed profile gives
-/// exactly what the snapshots above show (`lint_source`); with the vendor
+/// exactly what the snapshots above show (`lint::lint` of the text); with the vendor
 /// profile, the same house-rule findings as warnings.
 #[test]
 fn bad_specs_keep_their_findings_and_vendors_get_warnings() {

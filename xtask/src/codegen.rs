@@ -58,7 +58,8 @@ pub struct Generated {
     pub operations: usize,
     /// Operations left out, with the reason.
     pub skipped: Vec<Skipped>,
-    /// Component schemas made any JSON value, with the reason.
+    /// Component schemas degraded (their defaults dropped, or made any
+    /// JSON value), with the reason.
     pub degraded: Vec<Degraded>,
     /// What reading the document changed or left out ([`spec::Note`]).
     pub notes: Vec<spec::Note>,

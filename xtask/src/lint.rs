@@ -29,9 +29,7 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 
 pub use crate::catalogue::Profile;
-use crate::spec::{
-    self, LoadError, Policy, ProblemKind, Source, SourceFormat, Spec, escape_pointer,
-};
+use crate::spec::{self, LoadError, Policy, ProblemKind, Source, SourceFormat, Spec};
 pub use rules::Rule;
 
 /// How bad a finding is: errors fail the lint, warnings are printed only.
@@ -456,15 +454,4 @@ impl Lint<'_> {
     }
 }
 
-/// `a` + `/` + escaped `segment`.
-pub(crate) fn join(pointer: &str, segment: &str) -> String {
-    format!("{pointer}/{}", escape_pointer(segment))
-}
-
-/// A scalar as a person would write it (strings without quotes).
-pub(crate) fn scalar(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
+pub(crate) use crate::spec::{display_scalar as scalar, join_pointer as join};

@@ -169,7 +169,9 @@ fn places_in(items: &[syn::Item], module: &mut Vec<String>, out: &mut Vec<Place>
             syn::Item::Enum(e) => push(PlaceKind::Type(e.ident.to_string())),
             syn::Item::Type(t) => push(PlaceKind::Type(t.ident.to_string())),
             syn::Item::Impl(imp) => {
-                let Some(ty) = type_ident(&imp.self_ty) else {
+                let Some(ty) =
+                    crate::passes::syntax::type_ident(&imp.self_ty).map(|i| i.to_string())
+                else {
                     continue;
                 };
                 if ty == "Client" && module.is_empty() {
@@ -188,13 +190,6 @@ fn places_in(items: &[syn::Item], module: &mut Vec<String>, out: &mut Vec<Place>
             }
             _ => {}
         }
-    }
-}
-
-fn type_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
     }
 }
 

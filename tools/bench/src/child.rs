@@ -23,7 +23,7 @@ use serde::de::DeserializeOwned;
 /// GNU time, where Debian and Ubuntu put it (`apt-get install time`).
 const GNU_TIME: &str = "/usr/bin/time";
 
-/// The cargo that runs us (`xtask::catalogue::cargo`), so that what the
+/// The cargo that runs us (`xtask::workspace::cargo`), so that what the
 /// bench and the corpus build uses the same toolchain.
 pub fn cargo() -> Command {
     Command::new(xtask::workspace::cargo())

@@ -31,7 +31,10 @@ pub(super) fn check(lint: &mut Lint<'_>, doc: &Value) {
         let Some(item) = item.as_object() else {
             continue;
         };
-        let in_template = template_names(template);
+        let in_template: Vec<String> = crate::spec::template_names(template)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         let shared = item.get("parameters");
         for method in Method::ALL {
             let Some(op) = item.get(method.key()) else {
@@ -141,21 +144,6 @@ fn is_identifier(id: &str) -> bool {
             .windows(2)
             .any(|w| !w[0].is_ascii_alphanumeric() && !w[1].is_ascii_alphanumeric())
         && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
-}
-
-/// The `{name}`s of a path template.
-fn template_names(template: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            break;
-        };
-        out.push(after[..close].to_string());
-        rest = &after[close + 1..];
-    }
-    out
 }
 
 /// A declared parameter: name, `in`, whether required, and its pointer.

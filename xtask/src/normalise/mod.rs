@@ -212,7 +212,8 @@ pub struct Normalised {
     pub union_arms: Vec<UnionArm>,
     /// Operations removed from the document, with the reason.
     pub skipped: Vec<Skipped>,
-    /// Component schemas made any JSON value, with the reason.
+    /// Component schemas degraded (their defaults dropped, or made any
+    /// JSON value), with the reason.
     pub degraded: Vec<Degraded>,
     /// Per operationId (the normalised one: the spec's, except those in
     /// `renamed_operations`), the media types the runtime must send.
@@ -236,11 +237,9 @@ pub struct Normalised {
 
 /// Rewrites `openapi` in place into what progenitor can generate; see the
 /// module docs. Never fails and never panics: what cannot be rewritten is
-/// a [`Skipped`] operation. `shown` (the document's name) is accepted for
-/// the callers' sake; the record names places by JSON pointer and
+/// a [`Skipped`] operation. The record names places by JSON pointer and
 /// operation, which the caller prefixes with the file.
-pub fn normalise(openapi: &mut OpenAPI, shown: &str) -> Normalised {
-    let _ = shown;
+pub fn normalise(openapi: &mut OpenAPI) -> Normalised {
     let mut out = Normalised::default();
     drop_path_refs(openapi, &mut out);
     out.renamed_operations = ids::fix(openapi, &mut out.rewrites);

@@ -478,7 +478,6 @@ fn plan(openapi: &OpenAPI, sites: &BTreeMap<String, Vec<Site>>) -> Vec<(SitePath
                 .or_else(|| groups.iter().position(|g| g.1 == Kind::Fixed))
                 .or(Some(0))
         };
-        let mut n = 2;
         for (i, (_, kind, paths)) in groups.iter().enumerate() {
             // Components and fixed copies are renamed by nobody here: a
             // title does not rename them.
@@ -495,17 +494,9 @@ fn plan(openapi: &OpenAPI, sites: &BTreeMap<String, Vec<Site>>) -> Vec<(SitePath
                         .iter()
                         .any(|s| s.kind == Kind::Inline && s.text == text)
                 });
-            let fresh = match earlier {
-                Some(fresh) => fresh,
-                None => {
-                    let mut fresh = format!("{name}{n}");
-                    while taken.contains(&fresh) {
-                        n += 1;
-                        fresh = format!("{name}{n}");
-                    }
-                    fresh
-                }
-            };
+            // `name` itself is taken (it is a site's name).
+            let fresh =
+                earlier.unwrap_or_else(|| crate::names::unique(name, "", |c| !taken.contains(c)));
             taken.insert(fresh.clone());
             for path in paths {
                 renames.push(((*path).clone(), name.clone(), fresh.clone()));
@@ -1366,20 +1357,17 @@ mod tests {
         .expect("a document")
     }
 
-    /// progenitor's code for `openapi` as the pipeline asks for it.
+    /// Raw progenitor's code for `openapi` (no runtime, no pass).
     fn generate(openapi: &OpenAPI) -> syn::File {
-        let settings = crate::catalogue::progenitor_settings(&crate::catalogue::Settings::DEFAULT);
-        let tokens = progenitor::Generator::new(&settings)
-            .generate_tokens(openapi)
-            .expect("progenitor generates");
-        syn::parse2(tokens).expect("the code parses")
+        crate::raw::generate(openapi, &crate::catalogue::Settings::DEFAULT)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// The collisions of the code before and after normalisation.
     fn before_after(openapi: &OpenAPI) -> (Vec<Collision>, Vec<Collision>, syn::File) {
         let before = collisions(&generate(openapi));
         let mut normalised = openapi.clone();
-        crate::normalise::normalise(&mut normalised, "test");
+        crate::normalise::normalise(&mut normalised);
         let file = generate(&normalised);
         (before, collisions(&file), file)
     }
@@ -1660,7 +1648,7 @@ mod tests {
             "subscription",
         );
         let mut normalised = openapi.clone();
-        let out = crate::normalise::normalise(&mut normalised, "test");
+        let out = crate::normalise::normalise(&mut normalised);
         assert!(
             out.rewrites
                 .iter()

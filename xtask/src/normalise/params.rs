@@ -61,7 +61,10 @@ pub(super) fn rewrite(
             params.push(p);
         }
     }
-    let template = template_names(path);
+    let template: BTreeSet<String> = crate::spec::template_names(path)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     let cookies = params
         .iter()
         .filter(|p| matches!(p, Parameter::Cookie { .. }))
@@ -319,19 +322,6 @@ fn resolve(p: &ReferenceOr<Parameter>, ctx: &Ctx<'_>) -> Result<Parameter, Strin
 /// progenitor combines shared and own parameters by name alone.
 fn same(a: &Parameter, b: &Parameter) -> bool {
     a.parameter_data_ref().name == b.parameter_data_ref().name
-}
-
-/// The `{names}` of a path template.
-fn template_names(path: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else { break };
-        out.insert(after[..end].to_string());
-        rest = &after[end + 1..];
-    }
-    out
 }
 
 fn is_array(format: &ParameterSchemaOrContent, ctx: &Ctx<'_>) -> bool {

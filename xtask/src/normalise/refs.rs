@@ -223,11 +223,7 @@ fn pointer_segments(reference: &str) -> Option<Vec<String>> {
     Some(
         pointer
             .split('/')
-            .map(|s| {
-                crate::spec::locate::percent_decode(s)
-                    .replace("~1", "/")
-                    .replace("~0", "~")
-            })
+            .map(|s| crate::spec::unescape_pointer(&crate::spec::locate::percent_decode(s)))
             .collect(),
     )
 }

@@ -2,7 +2,9 @@
 //! do, done on the syntax tree.
 //!
 //! progenitor's settings already carry the runtime (`with_inner_type`,
-//! `with_hooks`); these passes do the rest, each in its own module:
+//! `with_hooks`); these passes do the rest, each in its own module (but for
+//! two small ones in this file: recording the synthesised unions for
+//! [`sends`], and the allows that keep a crate free of warnings):
 //!
 //! - [`enums`]: string enums get `Unknown(String)`, so a value the vendor
 //!   adds later still deserializes;

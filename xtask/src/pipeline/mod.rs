@@ -169,7 +169,7 @@ pub fn generate_with(spec: &Spec, settings: &Settings, run: &Run) -> Result<Code
 
     let started = Instant::now();
     let mut openapi = spec.openapi.clone();
-    let mut normalised = normalise::normalise(&mut openapi, &shown);
+    let mut normalised = normalise::normalise(&mut openapi);
     run.forced.apply(&mut openapi, &mut normalised);
     time(Phase::Normalise, started);
 
@@ -227,13 +227,11 @@ pub fn generate_with(spec: &Spec, settings: &Settings, run: &Run) -> Result<Code
     })
 }
 
-pub use crate::catalogue::progenitor_settings;
-
-/// [`progenitor_settings`] plus the runtime: it rides along in every client
+/// [`progenitor_settings`](crate::catalogue::progenitor_settings) plus the runtime: it rides along in every client
 /// (`with_inner_type`), and every request goes through its hooks
 /// (`HooksMode::Expected`: `passes::wiring` writes the impl this demands).
 pub fn with_runtime(settings: &Settings) -> progenitor::GenerationSettings {
-    let mut out = progenitor_settings(settings);
+    let mut out = crate::catalogue::progenitor_settings(settings);
     out.with_inner_type(quote::quote!(::cloud_orgs_runtime::Runtime))
         .with_hooks(progenitor::HooksMode::Expected);
     out

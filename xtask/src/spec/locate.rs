@@ -235,6 +235,16 @@ pub fn escape_pointer(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
+/// Unescapes one JSON pointer segment (RFC 6901).
+pub fn unescape_pointer(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+/// `pointer` + `/` + the escaped `segment`.
+pub fn join_pointer(pointer: &str, segment: &str) -> String {
+    format!("{pointer}/{}", escape_pointer(segment))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,10 +20,10 @@
 //! description at all (the root, `info`, `paths` themselves wrong) stays an
 //! error.
 //!
-//! [`read`] stops there, for the lint, which then reports every mistake it
-//! finds. [`load`] and [`parse`] go on to what progenitor would otherwise
-//! answer with a panic or a bare message ([`check`]: references resolve,
-//! operationIds exist and are unique). Files on disk are never changed, and
+//! [`load`] with [`Policy::Read`] stops there, for the lint, which then
+//! reports every mistake it finds; [`Policy::Checked`] goes on to what
+//! progenitor would otherwise answer with a panic or a bare message
+//! ([`check`]: references resolve, operationIds exist and are unique). Files on disk are never changed, and
 //! a [`SourceMap`] keeps, for every value of the converted document, where
 //! the vendor wrote it.
 
@@ -40,7 +40,7 @@ mod swagger2;
 mod text;
 pub mod walk;
 
-pub use locate::escape_pointer;
+pub use locate::{escape_pointer, join_pointer, unescape_pointer};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -540,17 +540,27 @@ pub fn operations(openapi: &OpenAPI) -> Vec<Operation<'_>> {
     out
 }
 
+/// The `{name}`s of a path template, in order.
+pub fn template_names(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            break;
+        };
+        out.push(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    out
+}
+
 /// Names of the operations, for the report (operationIds are checked unique).
 pub fn operation_ids(openapi: &OpenAPI) -> BTreeSet<String> {
     operations(openapi)
         .into_iter()
         .filter_map(|o| o.id().map(str::to_string))
         .collect()
-}
-
-/// Unescapes one JSON pointer segment (RFC 6901).
-pub fn unescape_pointer(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
 
 /// The JSON pointer of a deserialization error's location.
@@ -572,7 +582,8 @@ fn pointer_from_serde_path(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-fn display_scalar(value: &Value) -> String {
+/// A scalar as a person would write it (strings without quotes).
+pub fn display_scalar(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),

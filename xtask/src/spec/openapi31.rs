@@ -36,7 +36,7 @@ use serde_json::{Map, Value, json};
 
 use super::source::Layer;
 use super::walk::{self, Kind, Object};
-use super::{Effect, Note, escape_pointer, unescape_pointer};
+use super::{Effect, Note, escape_pointer, join_pointer, unescape_pointer};
 
 /// A value 3.0 cannot express, or one dropped: pointer, message.
 pub(crate) type Finding = (String, String);
@@ -157,10 +157,6 @@ struct Converter {
     notes: Vec<Note>,
 }
 
-fn join(pointer: &str, key: &str) -> String {
-    format!("{pointer}/{}", escape_pointer(key))
-}
-
 /// Whether a value of this kind is a Reference Object when it has a `$ref`.
 fn is_reference_object(kind: Kind) -> bool {
     matches!(
@@ -242,11 +238,11 @@ impl Converter {
                     return;
                 }
                 for (key, child) in map.iter_mut() {
-                    let child_new = join(new, key);
+                    let child_new = join_pointer(new, key);
                     let child_old = self
                         .layer
                         .get(&child_new)
-                        .map_or_else(|| join(old, key), |o| o.pointer.clone());
+                        .map_or_else(|| join_pointer(old, key), |o| o.pointer.clone());
                     let child_kind = walk::child(kind, key);
                     if child_kind == Kind::One(Object::Schema)
                         && key != "additionalProperties"
@@ -284,7 +280,7 @@ impl Converter {
         for (keyword, what, accepts) in DROPPED {
             if map.remove(*keyword).is_some() {
                 self.notes.push(Note::new(
-                    join(new, keyword),
+                    join_pointer(new, keyword),
                     Effect::Dropped,
                     format!(
                         "`{keyword}` ({what}) has no OpenAPI 3.0 equivalent: left out, so the client accepts {accepts}"
@@ -296,7 +292,7 @@ impl Converter {
             && dialect != DEFAULT_DIALECT
         {
             self.notes.push(Note::new(
-                join(new, "$schema"),
+                join_pointer(new, "$schema"),
                 Effect::Dropped,
                 format!(
                     "`$schema: {dialect}` is ignored: the schema is read as OpenAPI's own dialect"
@@ -311,7 +307,7 @@ impl Converter {
         }
         if map.remove("$dynamicRef").is_some() {
             self.notes.push(Note::new(
-                join(new, "$dynamicRef"),
+                join_pointer(new, "$dynamicRef"),
                 Effect::Opaque,
                 "`$dynamicRef` (a dynamic reference) has no OpenAPI 3.0 equivalent: left out, so the client accepts any value the schema's other keywords allow",
             ));
@@ -321,7 +317,7 @@ impl Converter {
         for keyword in ["$defs", "definitions"] {
             if map.remove(keyword).is_some() {
                 self.notes.push(Note::new(
-                    join(new, keyword),
+                    join_pointer(new, keyword),
                     Effect::Dropped,
                     format!("`{keyword}` that no `$ref` points into: left out, it describes nothing the client sends or receives"),
                 ));
@@ -340,7 +336,7 @@ impl Converter {
             {
                 map.insert("example".into(), first);
                 self.layer
-                    .moved(&join(new, "example"), &format!("{old}/examples/0"));
+                    .moved(&join_pointer(new, "example"), &format!("{old}/examples/0"));
             }
         }
         for (exclusive, bound, stricter) in [
@@ -361,7 +357,7 @@ impl Converter {
         let Some(patterns) = map.remove("patternProperties") else {
             return;
         };
-        let at = join(old, "patternProperties");
+        let at = join_pointer(old, "patternProperties");
         let mut schemas: Vec<(String, Value)> = Vec::new();
         for (pattern, schema) in patterns.as_object().into_iter().flatten() {
             if !schemas.iter().any(|(_, s)| s == schema) {
@@ -372,8 +368,10 @@ impl Converter {
         let said = if closed {
             let additional = match schemas.as_slice() {
                 [(pattern, one)] => {
-                    self.layer
-                        .moved(&join(new, "additionalProperties"), &join(&at, pattern));
+                    self.layer.moved(
+                        &join_pointer(new, "additionalProperties"),
+                        &join_pointer(&at, pattern),
+                    );
                     one.clone()
                 }
                 _ => json!({}),
@@ -384,7 +382,7 @@ impl Converter {
             "values of any schema for the names matching a pattern"
         };
         self.notes.push(Note::new(
-            join(new, "patternProperties"),
+            join_pointer(new, "patternProperties"),
             Effect::Dropped,
             format!(
                 "`patternProperties` (property names matching a pattern) has no OpenAPI 3.0 equivalent: left out, so the client accepts {said}"
@@ -415,15 +413,17 @@ impl Converter {
         let common = all.first().filter(|first| all.iter().all(|m| m == *first));
         let (items, said) = match common {
             Some(one) => {
-                self.layer
-                    .moved(&join(new, "items"), &format!("{}/0", join(old, keyword)));
+                self.layer.moved(
+                    &join_pointer(new, "items"),
+                    &format!("{}/0", join_pointer(old, keyword)),
+                );
                 (one.clone(), "an array of the members' common schema")
             }
             None => (json!({}), "an array of any values"),
         };
         map.insert("items".into(), items);
         self.notes.push(Note::new(
-            join(new, keyword),
+            join_pointer(new, keyword),
             Effect::Dropped,
             format!(
                 "`{keyword}` as tuple items ({} members) has no OpenAPI 3.0 equivalent: read as {said}, so the client does not check each position",
@@ -482,7 +482,7 @@ impl Converter {
                     continue;
                 };
                 for name in entries.keys() {
-                    let from = join(&at, name);
+                    let from = join_pointer(&at, name);
                     let used = targets
                         .iter()
                         .any(|t| *t == from || t.starts_with(&format!("{from}/")));
@@ -495,7 +495,7 @@ impl Converter {
                         .map(unescape_pointer);
                     let fresh = fresh_name(name, owner.as_deref(), &taken);
                     taken.push(fresh.clone());
-                    moves.push((from, join("/components/schemas", &fresh)));
+                    moves.push((from, join_pointer("/components/schemas", &fresh)));
                 }
             }
             // Rewrite the references first: their holders have not moved.
@@ -624,7 +624,7 @@ impl Converter {
                 rest.push(t);
             }
         }
-        let at_type = join(old, "type");
+        let at_type = join_pointer(old, "type");
         if nullable {
             self.nullable(map, new, &at_type);
         }
@@ -645,7 +645,7 @@ impl Converter {
                 match slot {
                     Some(slot) => {
                         map.insert(slot.into(), Value::Array(members));
-                        self.layer.moved(&join(new, slot), &at_type);
+                        self.layer.moved(&join_pointer(new, slot), &at_type);
                     }
                     None => {
                         // Both taken: the list is one more condition.
@@ -669,14 +669,14 @@ impl Converter {
 
     fn nullable(&mut self, map: &mut Map<String, Value>, new: &str, from: &str) {
         map.insert("nullable".into(), json!(true));
-        self.layer.moved(&join(new, "nullable"), from);
+        self.layer.moved(&join_pointer(new, "nullable"), from);
     }
 
     /// A schema that allows null and nothing else.
     fn only_null(&mut self, map: &mut Map<String, Value>, new: &str, from: &str) {
         if !map.contains_key("enum") {
             map.insert("enum".into(), json!([null]));
-            self.layer.moved(&join(new, "enum"), from);
+            self.layer.moved(&join_pointer(new, "enum"), from);
         }
         map.insert("nullable".into(), json!(true));
     }
@@ -698,9 +698,9 @@ impl Converter {
         let first_null = members.iter().position(is_null_schema).unwrap_or(0);
         map.remove(key);
         self.nullable(map, new, &format!("{old}/{key}/{first_null}"));
-        let old_of = |i: usize| format!("{}/{i}", join(old, key));
+        let old_of = |i: usize| format!("{}/{i}", join_pointer(old, key));
         match kept.as_slice() {
-            [] => self.only_null(map, new, &join(old, key)),
+            [] => self.only_null(map, new, &join_pointer(old, key)),
             [(i, only)] if !map.contains_key("allOf") => {
                 map.insert("allOf".into(), json!([only]));
                 self.layer.moved(&format!("{new}/allOf/0"), &old_of(*i));
@@ -708,7 +708,7 @@ impl Converter {
             _ => {
                 for (j, (i, _)) in kept.iter().enumerate() {
                     self.layer
-                        .moved(&format!("{}/{j}", join(new, key)), &old_of(*i));
+                        .moved(&format!("{}/{j}", join_pointer(new, key)), &old_of(*i));
                 }
                 let members = kept.into_iter().map(|(_, m)| m).collect();
                 map.insert(key.into(), Value::Array(members));
@@ -721,13 +721,13 @@ impl Converter {
         let Some(value) = map.remove("const") else {
             return;
         };
-        let at = join(old, "const");
+        let at = join_pointer(old, "const");
         if value.is_null() {
             self.nullable(map, new, &at);
         }
         if !map.contains_key("enum") {
             map.insert("enum".into(), json!([value]));
-            self.layer.moved(&join(new, "enum"), &at);
+            self.layer.moved(&join_pointer(new, "enum"), &at);
             self.layer.moved(&format!("{new}/enum/0"), &at);
         }
     }
@@ -744,7 +744,8 @@ impl Converter {
         old: &str,
     ) {
         if super::repair::exclusive_number(map, exclusive, bound, lower) {
-            self.layer.moved(&join(new, bound), &join(old, exclusive));
+            self.layer
+                .moved(&join_pointer(new, bound), &join_pointer(old, exclusive));
         }
     }
 
@@ -765,7 +766,8 @@ impl Converter {
             _ => return,
         };
         map.insert("format".into(), json!(format));
-        self.layer.moved(&join(new, "format"), &join(old, from));
+        self.layer
+            .moved(&join_pointer(new, "format"), &join_pointer(old, from));
     }
 }
 
@@ -780,13 +782,7 @@ fn fresh_name(name: &str, owner: Option<&str>, taken: &[String]) -> String {
         Some(owner) => format!("{owner}_{name}"),
         None => format!("defs_{name}"),
     };
-    if free(&base) {
-        return base;
-    }
-    (2..=taken.len() + 2)
-        .map(|i| format!("{base}_{i}"))
-        .find(|n| free(n))
-        .unwrap_or(base)
+    crate::names::unique(&base, "_", free)
 }
 
 #[cfg(test)]

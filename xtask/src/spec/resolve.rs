@@ -37,19 +37,9 @@ pub fn deref<'a>(doc: &'a Value, value: &'a Value, pointer: &str) -> (&'a Value,
     (current, at)
 }
 
-/// [`deref`] without the pointer.
-pub fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..HOPS {
-        match value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| target(doc, r))
-        {
-            Some(next) => value = next,
-            None => break,
-        }
-    }
-    value
+/// [`deref()`] without the pointer.
+pub fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    deref(doc, value, "").0
 }
 
 /// A kind of reusable object a `$ref` can name in `components`.

@@ -32,7 +32,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::source::Layer;
-use super::{escape_pointer, walk};
+use super::{escape_pointer, join_pointer, unescape_pointer, walk};
 
 /// A value 3.0 cannot express: pointer in the 2.0 document, message.
 pub(crate) type Unconvertible = (String, String);
@@ -98,10 +98,6 @@ fn media_types(value: Option<&Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn join(pointer: &str, key: &str) -> String {
-    format!("{pointer}/{}", escape_pointer(key))
-}
-
 /// A 2.0 `$ref` target as 3.0 names it.
 fn rewrite_ref(target: &str) -> String {
     for (old, new) in [
@@ -119,7 +115,7 @@ fn rewrite_ref(target: &str) -> String {
 /// The name of a global parameter a `$ref` names, if it names one.
 fn global_parameter(target: &str) -> Option<String> {
     let rest = target.strip_prefix("#/parameters/")?;
-    (!rest.contains('/')).then(|| rest.replace("~1", "/").replace("~0", "~"))
+    (!rest.contains('/')).then(|| unescape_pointer(rest))
 }
 
 /// A parameter as written, or the global one its `$ref` names (with its
@@ -162,7 +158,7 @@ impl<'a> Converter<'a> {
         let mut paths = Map::new();
         if let Some(Value::Object(items)) = doc.get("paths") {
             for (template, item) in items {
-                let at = join("/paths", template);
+                let at = join_pointer("/paths", template);
                 let value = if template.starts_with("x-") {
                     item.clone()
                 } else {
@@ -218,8 +214,8 @@ impl<'a> Converter<'a> {
             let mut schemas = Map::new();
             for (name, schema) in defs {
                 let (old, new) = (
-                    join("/definitions", name),
-                    join("/components/schemas", name),
+                    join_pointer("/definitions", name),
+                    join_pointer("/components/schemas", name),
                 );
                 self.layer.moved(&new, &old);
                 schemas.insert(name.clone(), self.schema(schema, &old, &new));
@@ -230,10 +226,10 @@ impl<'a> Converter<'a> {
             let mut parameters = Map::new();
             let mut bodies = Map::new();
             for (name, p) in params {
-                let old = join("/parameters", name);
+                let old = join_pointer("/parameters", name);
                 match p.get("in").and_then(Value::as_str) {
                     Some("body") => {
-                        let new = join("/components/requestBodies", name);
+                        let new = join_pointer("/components/requestBodies", name);
                         let consumes = self.consumes.clone();
                         let body = self.body(p, &old, &new, &consumes);
                         bodies.insert(name.clone(), body);
@@ -242,7 +238,7 @@ impl<'a> Converter<'a> {
                     // that `$ref`s it puts it in its own form body.
                     Some("formData") => {}
                     _ => {
-                        let new = join("/components/parameters", name);
+                        let new = join_pointer("/components/parameters", name);
                         self.layer.moved(&new, &old);
                         parameters.insert(name.clone(), self.parameter(p, &old, &new));
                     }
@@ -260,8 +256,8 @@ impl<'a> Converter<'a> {
             let produces = self.produces.clone();
             for (name, r) in responses {
                 let (old, new) = (
-                    join("/responses", name),
-                    join("/components/responses", name),
+                    join_pointer("/responses", name),
+                    join_pointer("/components/responses", name),
                 );
                 self.layer.moved(&new, &old);
                 converted.insert(name.clone(), self.response(r, &old, &new, &produces));
@@ -272,8 +268,8 @@ impl<'a> Converter<'a> {
             let mut converted = Map::new();
             for (name, s) in schemes {
                 let (old, new) = (
-                    join("/securityDefinitions", name),
-                    join("/components/securitySchemes", name),
+                    join_pointer("/securityDefinitions", name),
+                    join_pointer("/components/securitySchemes", name),
                 );
                 self.layer.moved(&new, &old);
                 converted.insert(name.clone(), self.security_scheme(s, &old));
@@ -370,14 +366,14 @@ impl<'a> Converter<'a> {
             (Value::Object(map), walk::Kind::One(walk::Object::Schema)) => {
                 let mut out = Map::new();
                 for (key, v) in map {
-                    let (o, n) = (join(old, key), join(new, key));
+                    let (o, n) = (join_pointer(old, key), join_pointer(new, key));
                     match key.as_str() {
                         "$ref" => {
                             out.insert(key.clone(), json!(rewrite_ref(v.as_str().unwrap_or(""))));
                         }
                         "x-nullable" => {
                             out.insert("nullable".into(), v.clone());
-                            self.layer.moved(&join(new, "nullable"), &o);
+                            self.layer.moved(&join_pointer(new, "nullable"), &o);
                         }
                         "type" if v == "file" => {
                             out.insert("type".into(), json!("string"));
@@ -385,7 +381,7 @@ impl<'a> Converter<'a> {
                         }
                         "discriminator" if v.is_string() => {
                             out.insert(key.clone(), json!({ "propertyName": v }));
-                            self.layer.moved(&join(&n, "propertyName"), &o);
+                            self.layer.moved(&join_pointer(&n, "propertyName"), &o);
                         }
                         _ => {
                             let child = self.schema_of(v, walk::child(kind, key), &o, &n);
@@ -398,8 +394,12 @@ impl<'a> Converter<'a> {
             (Value::Object(map), _) => {
                 let mut out = Map::new();
                 for (key, v) in map {
-                    let child =
-                        self.schema_of(v, walk::child(kind, key), &join(old, key), &join(new, key));
+                    let child = self.schema_of(
+                        v,
+                        walk::child(kind, key),
+                        &join_pointer(old, key),
+                        &join_pointer(new, key),
+                    );
                     out.insert(key.clone(), child);
                 }
                 Value::Object(out)
@@ -420,7 +420,7 @@ impl<'a> Converter<'a> {
                     out.insert("format".into(), json!("binary"));
                 }
                 "items" => {
-                    let (o, n) = (join(old, key), join(new, key));
+                    let (o, n) = (join_pointer(old, key), join_pointer(new, key));
                     out.insert("items".into(), self.simple_schema(v, &o, &n));
                 }
                 _ => {
@@ -430,8 +430,10 @@ impl<'a> Converter<'a> {
         }
         if let Some(v) = value.get("x-nullable") {
             out.insert("nullable".into(), v.clone());
-            self.layer
-                .moved(&join(new, "nullable"), &join(old, "x-nullable"));
+            self.layer.moved(
+                &join_pointer(new, "nullable"),
+                &join_pointer(old, "x-nullable"),
+            );
         }
         // An items object may `$ref` a definition (swagger allows it).
         if let Some(Value::String(target)) = value.get("$ref") {
@@ -487,9 +489,9 @@ impl<'a> Converter<'a> {
             if let Some((style, explode)) = style {
                 out.insert("style".into(), json!(style));
                 out.insert("explode".into(), json!(explode));
-                let at = join(old, "collectionFormat");
-                self.layer.moved(&join(new, "style"), &at);
-                self.layer.moved(&join(new, "explode"), &at);
+                let at = join_pointer(old, "collectionFormat");
+                self.layer.moved(&join_pointer(new, "style"), &at);
+                self.layer.moved(&join_pointer(new, "explode"), &at);
             }
         }
         Value::Object(out)
@@ -513,7 +515,10 @@ impl<'a> Converter<'a> {
         let mut content = Map::new();
         let schema_old = format!("{old}/schema");
         for media in types {
-            let at = format!("{}/schema", join(&join(new, "content"), media));
+            let at = format!(
+                "{}/schema",
+                join_pointer(&join_pointer(new, "content"), media)
+            );
             self.layer.moved(&at, &schema_old);
             let schema = match p.get("schema") {
                 Some(s) => self.schema(s, &schema_old, &at),
@@ -543,13 +548,16 @@ impl<'a> Converter<'a> {
         }
         let mut content = Map::new();
         for media in &types {
-            let schema_at = format!("{}/schema", join(&join(new, "content"), media));
+            let schema_at = format!(
+                "{}/schema",
+                join_pointer(&join_pointer(new, "content"), media)
+            );
             let mut properties = Map::new();
             let mut required = Vec::new();
             let mut encoding = Map::new();
             for field in fields {
                 let name = field.name().to_string();
-                let at = join(&join(&schema_at, "properties"), &name);
+                let at = join_pointer(&join_pointer(&schema_at, "properties"), &name);
                 self.layer.moved(&at, &field.at);
                 let mut schema = self.simple_schema(field.value, &field.at, &at);
                 if let (Value::Object(s), Some(d)) = (&mut schema, field.value.get("description")) {
@@ -629,8 +637,8 @@ impl<'a> Converter<'a> {
             let mut converted = Map::new();
             for (name, h) in headers {
                 let (o, n) = (
-                    join(&join(old, "headers"), name),
-                    join(&join(new, "headers"), name),
+                    join_pointer(&join_pointer(old, "headers"), name),
+                    join_pointer(&join_pointer(new, "headers"), name),
                 );
                 converted.insert(name.clone(), self.header(h, &o, &n));
             }
@@ -657,7 +665,7 @@ impl<'a> Converter<'a> {
             let mut content = Map::new();
             let schema_old = format!("{old}/schema");
             for media in types {
-                let at = join(&join(new, "content"), &media);
+                let at = join_pointer(&join_pointer(new, "content"), &media);
                 let mut media_type = Map::new();
                 if let Some(s) = schema {
                     let schema_at = format!("{at}/schema");
@@ -667,7 +675,7 @@ impl<'a> Converter<'a> {
                 if let Some(example) = examples.and_then(|e| e.get(&media)) {
                     self.layer.moved(
                         &format!("{at}/example"),
-                        &join(&join(old, "examples"), &media),
+                        &join_pointer(&join_pointer(old, "examples"), &media),
                     );
                     media_type.insert("example".into(), example.clone());
                 }
@@ -708,10 +716,10 @@ impl<'a> Converter<'a> {
                     .and_then(Value::as_str)
                     .and_then(global_parameter)
                 {
-                    Some(name) => match self.doc.pointer(&join("/parameters", &name)) {
+                    Some(name) => match self.doc.pointer(&join_pointer("/parameters", &name)) {
                         Some(global) => Param {
                             value: global,
-                            at: join("/parameters", &name),
+                            at: join_pointer("/parameters", &name),
                             global: Some(name),
                         },
                         None => Param {
@@ -737,7 +745,7 @@ impl<'a> Converter<'a> {
         let shared = self.params(item.get("parameters"), &format!("{at}/parameters"));
         let mut out = Map::new();
         for (key, v) in map {
-            let key_at = join(at, key);
+            let key_at = join_pointer(at, key);
             if super::Method::ALL.iter().any(|m| m.key() == key) {
                 let op = self.operation(v, &key_at, &shared);
                 out.insert(key.clone(), op);
@@ -848,8 +856,8 @@ impl<'a> Converter<'a> {
             let mut converted = Map::new();
             for (code, r) in responses {
                 let (o, n) = (
-                    join(&format!("{at}/responses"), code),
-                    join(&format!("{at}/responses"), code),
+                    join_pointer(&format!("{at}/responses"), code),
+                    join_pointer(&format!("{at}/responses"), code),
                 );
                 let value = if code.starts_with("x-") {
                     r.clone()

@@ -587,7 +587,7 @@ fn raw_crate(ws: &Path, package: &str, spec: &Path) -> Result<Crate> {
         xtask::spec::Policy::Checked,
     )?;
     let shown = spec.display().to_string();
-    xtask::normalise::normalise(&mut loaded.openapi, &shown);
+    xtask::normalise::normalise(&mut loaded.openapi);
     let file = xtask::raw::generate(&loaded.openapi, &Settings::DEFAULT)
         .map_err(|e| anyhow::anyhow!("{shown}: raw progenitor: {e}"))?;
     let text = prettyplease::unparse(&file);

@@ -115,7 +115,7 @@ fn normalised(root: &Path, api: &Api<'_>) -> Result<Spec> {
         xtask::spec::Source::Disk(root, api.spec),
         xtask::spec::Policy::Checked,
     )?;
-    xtask::normalise::normalise(&mut spec.openapi, api.spec);
+    xtask::normalise::normalise(&mut spec.openapi);
     Ok(spec)
 }
 
