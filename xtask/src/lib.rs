@@ -28,5 +28,6 @@ pub mod pipeline;
 pub mod raw;
 pub mod render;
 pub mod spec;
+mod table;
 pub mod verify;
 pub mod workspace;

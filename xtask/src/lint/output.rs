@@ -54,7 +54,7 @@ impl LintReport {
                 "  {}[{id}] ×{}: {}",
                 severity.as_str(),
                 findings.len(),
-                rule.description()
+                rule.text()
             );
             for f in findings.iter().take(shown) {
                 let _ = writeln!(
