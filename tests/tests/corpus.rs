@@ -165,7 +165,7 @@ fn diff_works_on_two_versions_of_oxides_spec() {
     let spec_changes: Vec<String> = api
         .changes
         .iter()
-        .map(|c| format!("{} {}: {}", c.severity.label(), c.location, c.change))
+        .map(|c| format!("{} {}: {}", c.impact.label(), c.location, c.change))
         .collect();
     let text = spec_changes.join("\n");
     for expected in [

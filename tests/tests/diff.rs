@@ -213,7 +213,7 @@ fn compares_with_a_git_revision_without_touching_the_tree() {
         astro
             .changes
             .iter()
-            .filter(|c| c.severity == Impact::Breaking)
+            .filter(|c| c.impact == Impact::Breaking)
             .count(),
         3
     );

@@ -99,10 +99,7 @@ pub struct ApiReport {
 
 impl ApiReport {
     fn count(&self, severity: Impact) -> usize {
-        self.changes
-            .iter()
-            .filter(|c| c.severity == severity)
-            .count()
+        self.changes.iter().filter(|c| c.impact == severity).count()
     }
 }
 
@@ -145,7 +142,7 @@ impl DiffReport {
         self.apis
             .iter()
             .flat_map(|a| &a.changes)
-            .any(|c| c.severity <= worst)
+            .any(|c| c.impact <= worst)
     }
 
     /// The report as pretty-printed JSON.
@@ -194,7 +191,7 @@ impl DiffReport {
                 let _ = writeln!(out, "| | where | change | why |");
                 let _ = writeln!(out, "|---|---|---|---|");
                 for c in &api.changes {
-                    let severity = match c.severity {
+                    let severity = match c.impact {
                         Impact::Breaking => "**breaking**".to_string(),
                         s => s.label().to_string(),
                     };

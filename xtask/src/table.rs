@@ -10,12 +10,12 @@ macro_rules! rule_table {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident: $class:ty {
-            $($variant:ident => $id:literal, $kind:expr, $text:literal;)*
+            $($(#[$vmeta:meta])* $variant:ident => $id:literal, $kind:expr, $text:literal;)*
         }
     ) => {
         $(#[$meta])*
         $vis enum $name {
-            $(#[doc = $text] $variant,)*
+            $($(#[$vmeta])* #[doc = $text] $variant,)*
         }
 
         impl $name {

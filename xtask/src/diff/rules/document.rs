@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::walk::{compact_json, flag, list, obj, operations, resolve, strip_docs};
-use super::{Cx, Rule};
+use super::{Cx, DiffRule};
 
 impl<'a> Cx<'a> {
     pub(super) fn servers(&mut self) {
@@ -19,11 +19,11 @@ impl<'a> Cx<'a> {
         let (old, new) = (urls(self.old), urls(self.new));
         for url in old.difference(&new) {
             let change = format!("server URL `{url}` removed");
-            self.push(Rule::ServerRemoved, "API", change);
+            self.push(DiffRule::ServerRemoved, "API", change);
         }
         for url in new.difference(&old) {
             let change = format!("server URL `{url}` added");
-            self.push(Rule::ServerAdded, "API", change);
+            self.push(DiffRule::ServerAdded, "API", change);
         }
     }
 
@@ -37,9 +37,9 @@ impl<'a> Cx<'a> {
         let (old, new) = (schemes(self.old), schemes(self.new));
         for (name, def) in &old {
             let (rule, change) = match new.get(name) {
-                None => (Rule::SecuritySchemeRemoved, "removed".into()),
+                None => (DiffRule::SecuritySchemeRemoved, "removed".into()),
                 Some(d) if d != def => (
-                    Rule::SecuritySchemeChanged,
+                    DiffRule::SecuritySchemeChanged,
                     format!("changed: {} → {}", compact_json(def), compact_json(d)),
                 ),
                 Some(_) => continue,
@@ -48,7 +48,7 @@ impl<'a> Cx<'a> {
         }
         for name in new.keys().filter(|k| !old.contains_key(*k)) {
             let change = format!("security scheme `{name}` added");
-            self.push(Rule::SecuritySchemeAdded, "API", change);
+            self.push(DiffRule::SecuritySchemeAdded, "API", change);
         }
     }
 
@@ -66,12 +66,12 @@ impl<'a> Cx<'a> {
                         ""
                     };
                     let change = format!("operation removed{was}");
-                    self.push(Rule::OperationRemoved, &location(key), change);
+                    self.push(DiffRule::OperationRemoved, &location(key), change);
                 }
             }
         }
         for key in new_ops.keys().filter(|k| !old_ops.contains_key(*k)) {
-            self.push(Rule::OperationAdded, &location(key), "operation added");
+            self.push(DiffRule::OperationAdded, &location(key), "operation added");
         }
     }
 }

@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::walk::{Op, flag, join, obj, parameters, requirements, resolve};
-use super::{Cx, Dir, Rule};
+use super::{Cx, DiffRule, Dir};
 
 impl<'a> Cx<'a> {
     pub(super) fn operation(&mut self, loc: &str, old: &Op<'a>, new: &Op<'a>) {
         let deprecation = match (flag(old.op, "deprecated"), flag(new.op, "deprecated")) {
-            (false, true) => Some((Rule::OperationDeprecated, "operation deprecated")),
+            (false, true) => Some((DiffRule::OperationDeprecated, "operation deprecated")),
             (true, false) => Some((
-                Rule::OperationUndeprecated,
+                DiffRule::OperationUndeprecated,
                 "operation no longer deprecated",
             )),
             _ => None,
@@ -30,7 +30,7 @@ impl<'a> Cx<'a> {
             && a != b
         {
             let change = format!("operationId `{a}` → `{b}`");
-            self.push(Rule::OperationIdChanged, loc, change);
+            self.push(DiffRule::OperationIdChanged, loc, change);
         }
         self.security(loc, old, new);
         self.parameters(loc, old, new);
@@ -48,18 +48,18 @@ impl<'a> Cx<'a> {
         }
         if a.is_empty() {
             let change = format!("now requires authentication ({})", join(&b));
-            self.push(Rule::SecurityAdded, loc, change);
+            self.push(DiffRule::SecurityAdded, loc, change);
         } else if b.is_empty() {
             let change = format!("no longer requires authentication (was {})", join(&a));
-            self.push(Rule::SecurityRemoved, loc, change);
+            self.push(DiffRule::SecurityRemoved, loc, change);
         } else {
             for r in a.difference(&b) {
                 let change = format!("security requirement `{r}` removed");
-                self.push(Rule::SecurityRequirementRemoved, loc, change);
+                self.push(DiffRule::SecurityRequirementRemoved, loc, change);
             }
             for r in b.difference(&a) {
                 let change = format!("security requirement `{r}` added as an alternative");
-                self.push(Rule::SecurityRequirementAdded, loc, change);
+                self.push(DiffRule::SecurityRequirementAdded, loc, change);
             }
         }
     }
@@ -69,19 +69,22 @@ impl<'a> Cx<'a> {
         for (key, p) in &a {
             let what = format!("{} parameter `{}`", key.0, key.1);
             let Some(q) = b.get(key) else {
-                self.push(Rule::ParameterRemoved, loc, format!("{what} removed"));
+                self.push(DiffRule::ParameterRemoved, loc, format!("{what} removed"));
                 continue;
             };
             let flags = (flag(p, "required"), flag(q, "required"));
-            let became = [Rule::ParameterBecameRequired, Rule::ParameterBecameOptional];
+            let became = [
+                DiffRule::ParameterBecameRequired,
+                DiffRule::ParameterBecameOptional,
+            ];
             self.required(loc, &what, flags, became);
             self.schemas(loc, &what, p, q, Dir::Request);
         }
         for (key, q) in b.iter().filter(|(k, _)| !a.contains_key(*k)) {
             let (rule, kind) = if flag(q, "required") {
-                (Rule::RequiredParameterAdded, "required")
+                (DiffRule::RequiredParameterAdded, "required")
             } else {
-                (Rule::OptionalParameterAdded, "optional")
+                (DiffRule::OptionalParameterAdded, "optional")
             };
             let change = format!("{kind} {} parameter `{}` added", key.0, key.1);
             self.push(rule, loc, change);
@@ -95,21 +98,21 @@ impl<'a> Cx<'a> {
             (Some(a), Some(b)) => (a, b),
             (None, None) => return,
             (Some(_), None) => {
-                return self.push(Rule::RequestBodyRemoved, loc, "request body removed");
+                return self.push(DiffRule::RequestBodyRemoved, loc, "request body removed");
             }
             (None, Some(b)) => {
                 let rule = if flag(b, "required") {
-                    Rule::RequiredRequestBodyAdded
+                    DiffRule::RequiredRequestBodyAdded
                 } else {
-                    Rule::OptionalRequestBodyAdded
+                    DiffRule::OptionalRequestBodyAdded
                 };
                 return self.push(rule, loc, "request body added");
             }
         };
         let flags = (flag(a, "required"), flag(b, "required"));
         let became = [
-            Rule::RequestBodyBecameRequired,
-            Rule::RequestBodyBecameOptional,
+            DiffRule::RequestBodyBecameRequired,
+            DiffRule::RequestBodyBecameOptional,
         ];
         self.required(loc, "request body", flags, became);
         self.content(loc, "request body", a, b, Dir::Request);
@@ -118,7 +121,7 @@ impl<'a> Cx<'a> {
     pub(super) fn responses(&mut self, loc: &str, old: &'a Value, new: &'a Value) {
         let (a, b) = (obj(old.get("responses")), obj(new.get("responses")));
         // A success the client decodes, or a failure it reports either way.
-        let status = |code: &str, [success, failure]: [Rule; 2]| {
+        let status = |code: &str, [success, failure]: [DiffRule; 2]| {
             if code.starts_with('2') {
                 (success, "success response")
             } else {
@@ -127,7 +130,7 @@ impl<'a> Cx<'a> {
         };
         for (code, r) in a {
             let Some(s) = b.get(code) else {
-                let removed = [Rule::SuccessStatusRemoved, Rule::ErrorStatusRemoved];
+                let removed = [DiffRule::SuccessStatusRemoved, DiffRule::ErrorStatusRemoved];
                 let (rule, what) = status(code, removed);
                 self.push(rule, loc, format!("{what} {code} removed"));
                 continue;
@@ -137,7 +140,10 @@ impl<'a> Cx<'a> {
             self.content(loc, &format!("response {code}"), r, s, Dir::Response);
         }
         for code in b.keys().filter(|c| !a.contains_key(*c)) {
-            let (rule, what) = status(code, [Rule::SuccessStatusAdded, Rule::ErrorStatusAdded]);
+            let (rule, what) = status(
+                code,
+                [DiffRule::SuccessStatusAdded, DiffRule::ErrorStatusAdded],
+            );
             self.push(rule, loc, format!("{what} {code} added"));
         }
     }
@@ -157,9 +163,9 @@ impl<'a> Cx<'a> {
                 Some(g) => self.schemas(loc, &what, h, g, Dir::Response),
                 None => {
                     let rule = if flag(h, "required") {
-                        Rule::RequiredResponseHeaderRemoved
+                        DiffRule::RequiredResponseHeaderRemoved
                     } else {
-                        Rule::ResponseHeaderRemoved
+                        DiffRule::ResponseHeaderRemoved
                     };
                     self.push(rule, loc, format!("{what} removed"));
                 }
@@ -167,7 +173,7 @@ impl<'a> Cx<'a> {
         }
         for name in b.keys().filter(|k| !a.contains_key(*k)) {
             let change = format!("response {code} header `{name}` added");
-            self.push(Rule::ResponseHeaderAdded, loc, change);
+            self.push(DiffRule::ResponseHeaderAdded, loc, change);
         }
     }
 
@@ -186,8 +192,8 @@ impl<'a> Cx<'a> {
                 Some(n) => self.schemas(loc, what, m, n, dir),
                 None => {
                     let rule = dir.pick(
-                        Rule::RequestMediaTypeRemoved,
-                        Rule::ResponseMediaTypeRemoved,
+                        DiffRule::RequestMediaTypeRemoved,
+                        DiffRule::ResponseMediaTypeRemoved,
                     );
                     self.push(rule, loc, format!("{what}: media type `{media}` removed"));
                 }
@@ -195,9 +201,9 @@ impl<'a> Cx<'a> {
         }
         for media in b.keys().filter(|k| !a.contains_key(*k)) {
             let rule = match (dir, a.is_empty()) {
-                (Dir::Request, _) => Rule::RequestMediaTypeAdded,
-                (Dir::Response, false) => Rule::ResponseMediaTypeAdded,
-                (Dir::Response, true) => Rule::ResponseBodyAdded,
+                (Dir::Request, _) => DiffRule::RequestMediaTypeAdded,
+                (Dir::Response, false) => DiffRule::ResponseMediaTypeAdded,
+                (Dir::Response, true) => DiffRule::ResponseBodyAdded,
             };
             self.push(rule, loc, format!("{what}: media type `{media}` added"));
         }

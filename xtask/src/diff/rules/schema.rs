@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::walk::{compact_json, flag, properties, ref_of, resolve, strip_docs};
-use super::{Cx, Dir, Rule};
+use super::{Cx, DiffRule, Dir};
 
 impl<'a> Cx<'a> {
     /// Compares two schemas at `what` (such as ``request body `name` ``).
@@ -40,7 +40,7 @@ impl<'a> Cx<'a> {
         for key in ["oneOf", "anyOf", "not"] {
             if o.get(key).map(strip_docs) != n.get(key).map(strip_docs) {
                 let change = format!("{what}: `{key}` changed");
-                self.push(Rule::CompositionChanged, loc, change);
+                self.push(DiffRule::CompositionChanged, loc, change);
             }
         }
         seen.pop();
@@ -51,28 +51,33 @@ impl<'a> Cx<'a> {
         if let (Some(a), Some(b)) = (s(o, "type"), s(n, "type"))
             && a != b
         {
-            self.push(Rule::TypeChanged, loc, format!("{what}: type {a} → {b}"));
+            self.push(
+                DiffRule::TypeChanged,
+                loc,
+                format!("{what}: type {a} → {b}"),
+            );
         }
         let (a, b) = (s(o, "format"), s(n, "format"));
         if a != b {
             let show = |f: &Option<String>| f.clone().unwrap_or_else(|| "none".into());
             let rule = match (&a, &b, dir) {
-                (Some(_), Some(_), _) => Rule::FormatChanged,
-                (None, Some(_), Dir::Request) => Rule::RequestFormatAdded,
-                (Some(_), None, Dir::Response) => Rule::ResponseFormatRemoved,
-                _ => Rule::FormatRelaxed,
+                (Some(_), Some(_), _) => DiffRule::FormatChanged,
+                (None, Some(_), Dir::Request) => DiffRule::RequestFormatAdded,
+                (Some(_), None, Dir::Response) => DiffRule::ResponseFormatRemoved,
+                _ => DiffRule::FormatRelaxed,
             };
             let change = format!("{what}: format {} → {}", show(&a), show(&b));
             self.push(rule, loc, change);
         }
         let nullable = match (flag(o, "nullable"), flag(n, "nullable"), dir) {
-            (true, false, Dir::Request) => {
-                Some((Rule::RequestNullableRemoved, "no longer nullable".into()))
-            }
+            (true, false, Dir::Request) => Some((
+                DiffRule::RequestNullableRemoved,
+                "no longer nullable".into(),
+            )),
             (false, true, Dir::Response) => {
-                Some((Rule::ResponseNullableAdded, "now nullable".into()))
+                Some((DiffRule::ResponseNullableAdded, "now nullable".into()))
             }
-            (a, b, _) if a != b => Some((Rule::NullableChanged, format!("nullable {a} → {b}"))),
+            (a, b, _) if a != b => Some((DiffRule::NullableChanged, format!("nullable {a} → {b}"))),
             _ => None,
         };
         if let Some((rule, change)) = nullable {
@@ -86,7 +91,7 @@ impl<'a> Cx<'a> {
                     .unwrap_or_else(|| "none".into())
             };
             let change = format!("{what}: pattern {} → {}", show(o), show(n));
-            self.push(Rule::PatternChanged, loc, change);
+            self.push(DiffRule::PatternChanged, loc, change);
         }
     }
 
@@ -101,13 +106,16 @@ impl<'a> Cx<'a> {
         };
         for v in a.iter().filter(|v| !b.contains(v)) {
             let rule = dir.pick(
-                Rule::RequestEnumValueRemoved,
-                Rule::ResponseEnumValueRemoved,
+                DiffRule::RequestEnumValueRemoved,
+                DiffRule::ResponseEnumValueRemoved,
             );
             self.push(rule, loc, format!("{what}: enum value {v} removed"));
         }
         for v in b.iter().filter(|v| !a.contains(v)) {
-            let rule = dir.pick(Rule::RequestEnumValueAdded, Rule::ResponseEnumValueAdded);
+            let rule = dir.pick(
+                DiffRule::RequestEnumValueAdded,
+                DiffRule::ResponseEnumValueAdded,
+            );
             self.push(rule, loc, format!("{what}: enum value {v} added"));
         }
     }
@@ -138,10 +146,16 @@ impl<'a> Cx<'a> {
             };
             let show = |x: Option<f64>| x.map_or_else(|| "none".to_string(), |x| x.to_string());
             let (rule, verb) = if tightened {
-                let rule = dir.pick(Rule::RequestLimitTightened, Rule::ResponseLimitTightened);
+                let rule = dir.pick(
+                    DiffRule::RequestLimitTightened,
+                    DiffRule::ResponseLimitTightened,
+                );
                 (rule, "tightened")
             } else {
-                let rule = dir.pick(Rule::RequestLimitLoosened, Rule::ResponseLimitLoosened);
+                let rule = dir.pick(
+                    DiffRule::RequestLimitLoosened,
+                    DiffRule::ResponseLimitLoosened,
+                );
                 (rule, "loosened")
             };
             let change = format!("{what}: {key} {} → {} ({verb})", show(a), show(b));
@@ -164,21 +178,21 @@ impl<'a> Cx<'a> {
             let field = format!("{what} field `{name}`");
             let Some(t) = b.get(name) else {
                 let rule = match (dir, ra.contains(name)) {
-                    (Dir::Request, _) => Rule::RequestFieldRemoved,
-                    (Dir::Response, true) => Rule::RequiredResponseFieldRemoved,
-                    (Dir::Response, false) => Rule::OptionalResponseFieldRemoved,
+                    (Dir::Request, _) => DiffRule::RequestFieldRemoved,
+                    (Dir::Response, true) => DiffRule::RequiredResponseFieldRemoved,
+                    (Dir::Response, false) => DiffRule::OptionalResponseFieldRemoved,
                 };
                 self.push(rule, loc, format!("{field} removed"));
                 continue;
             };
             let became = dir.pick(
                 [
-                    Rule::RequestFieldBecameRequired,
-                    Rule::RequestFieldBecameOptional,
+                    DiffRule::RequestFieldBecameRequired,
+                    DiffRule::RequestFieldBecameOptional,
                 ],
                 [
-                    Rule::ResponseFieldBecameRequired,
-                    Rule::ResponseFieldBecameOptional,
+                    DiffRule::ResponseFieldBecameRequired,
+                    DiffRule::ResponseFieldBecameOptional,
                 ],
             );
             let flags = (ra.contains(name), rb.contains(name));
@@ -188,9 +202,9 @@ impl<'a> Cx<'a> {
         for name in b.keys().filter(|k| !a.contains_key(*k)) {
             let required = rb.contains(name);
             let rule = match (dir, required) {
-                (Dir::Request, true) => Rule::RequiredRequestFieldAdded,
-                (Dir::Request, false) => Rule::OptionalRequestFieldAdded,
-                (Dir::Response, _) => Rule::ResponseFieldAdded,
+                (Dir::Request, true) => DiffRule::RequiredRequestFieldAdded,
+                (Dir::Request, false) => DiffRule::OptionalRequestFieldAdded,
+                (Dir::Response, _) => DiffRule::ResponseFieldAdded,
             };
             let kind = if required { "required" } else { "optional" };
             self.push(rule, loc, format!("{kind} {what} field `{name}` added"));
