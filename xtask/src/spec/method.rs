@@ -7,32 +7,77 @@ use std::fmt;
 
 use openapiv3::{Operation, PathItem};
 
-/// One of the eight operation slots of an OpenAPI path item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Method {
-    Get,
-    Put,
-    Post,
-    Delete,
-    Options,
-    Head,
-    Patch,
-    Trace,
+/// The enum, its name in every spelling, and its slot in a path item, from
+/// one row a method: the field is the path item's key, the variant the
+/// runtime's `Method`'s.
+macro_rules! methods {
+    ($($variant:ident $field:ident $wire:literal;)*) => {
+        /// One of the eight operation slots of an OpenAPI path item.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Method {
+            $(#[doc = $wire] $variant,)*
+        }
+
+        impl Method {
+            /// Every method, in the order OpenAPI lists a path item's fields.
+            pub const ALL: [Method; 8] = [$(Method::$variant),*];
+
+            /// Lower case: the path item's key, and the JSON pointer segment.
+            pub fn key(self) -> &'static str {
+                match self {
+                    $(Method::$variant => stringify!($field),)*
+                }
+            }
+
+            /// Upper case, as on the wire and in every message.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Method::$variant => $wire,)*
+                }
+            }
+
+            /// The variant name of the runtime's `Method`, which mirrors this one.
+            pub fn variant(self) -> &'static str {
+                match self {
+                    $(Method::$variant => stringify!($variant),)*
+                }
+            }
+
+            /// The operation `item` holds for this method.
+            pub fn of(self, item: &PathItem) -> Option<&Operation> {
+                match self {
+                    $(Method::$variant => item.$field.as_ref(),)*
+                }
+            }
+
+            /// The slot of `item` for this method, to fill or empty.
+            pub fn slot(self, item: &mut PathItem) -> &mut Option<Operation> {
+                match self {
+                    $(Method::$variant => &mut item.$field,)*
+                }
+            }
+        }
+
+        /// Every slot of `item` with its method, for code that fills or
+        /// empties operations while it walks them.
+        pub fn slots(item: &mut PathItem) -> [(Method, &mut Option<Operation>); 8] {
+            [$((Method::$variant, &mut item.$field)),*]
+        }
+    };
+}
+
+methods! {
+    Get get "GET";
+    Put put "PUT";
+    Post post "POST";
+    Delete delete "DELETE";
+    Options options "OPTIONS";
+    Head head "HEAD";
+    Patch patch "PATCH";
+    Trace trace "TRACE";
 }
 
 impl Method {
-    /// Every method, in the order OpenAPI lists a path item's fields.
-    pub const ALL: [Method; 8] = [
-        Method::Get,
-        Method::Put,
-        Method::Post,
-        Method::Delete,
-        Method::Options,
-        Method::Head,
-        Method::Patch,
-        Method::Trace,
-    ];
-
     /// From a method name in either case (`GET`, `get`).
     pub fn parse(name: &str) -> Option<Method> {
         Method::ALL
@@ -40,95 +85,15 @@ impl Method {
             .find(|m| m.key().eq_ignore_ascii_case(name))
     }
 
-    /// Lower case: the path item's key, and the JSON pointer segment.
-    pub fn key(self) -> &'static str {
-        match self {
-            Method::Get => "get",
-            Method::Put => "put",
-            Method::Post => "post",
-            Method::Delete => "delete",
-            Method::Options => "options",
-            Method::Head => "head",
-            Method::Patch => "patch",
-            Method::Trace => "trace",
-        }
-    }
-
-    /// Upper case, as on the wire and in every message.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Put => "PUT",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-            Method::Options => "OPTIONS",
-            Method::Head => "HEAD",
-            Method::Patch => "PATCH",
-            Method::Trace => "TRACE",
-        }
-    }
-
-    /// The variant name of the runtime's `Method`, which mirrors this one.
-    pub fn variant(self) -> &'static str {
-        match self {
-            Method::Get => "Get",
-            Method::Put => "Put",
-            Method::Post => "Post",
-            Method::Delete => "Delete",
-            Method::Options => "Options",
-            Method::Head => "Head",
-            Method::Patch => "Patch",
-            Method::Trace => "Trace",
-        }
+    /// From a path item's key, exactly (`get`, not `GET`).
+    pub fn from_key(key: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.key() == key)
     }
 
     /// RFC 9110's idempotent methods.
     pub fn is_idempotent(self) -> bool {
         !matches!(self, Method::Post | Method::Patch)
     }
-
-    /// The operation `item` holds for this method.
-    pub fn of(self, item: &PathItem) -> Option<&Operation> {
-        match self {
-            Method::Get => item.get.as_ref(),
-            Method::Put => item.put.as_ref(),
-            Method::Post => item.post.as_ref(),
-            Method::Delete => item.delete.as_ref(),
-            Method::Options => item.options.as_ref(),
-            Method::Head => item.head.as_ref(),
-            Method::Patch => item.patch.as_ref(),
-            Method::Trace => item.trace.as_ref(),
-        }
-    }
-
-    /// The slot of `item` for this method, to fill or empty.
-    pub fn slot(self, item: &mut PathItem) -> &mut Option<Operation> {
-        match self {
-            Method::Get => &mut item.get,
-            Method::Put => &mut item.put,
-            Method::Post => &mut item.post,
-            Method::Delete => &mut item.delete,
-            Method::Options => &mut item.options,
-            Method::Head => &mut item.head,
-            Method::Patch => &mut item.patch,
-            Method::Trace => &mut item.trace,
-        }
-    }
-}
-
-/// Every slot of `item` with its method, for code that fills or empties
-/// operations while it walks them.
-pub fn slots(item: &mut PathItem) -> [(Method, &mut Option<Operation>); 8] {
-    [
-        (Method::Get, &mut item.get),
-        (Method::Put, &mut item.put),
-        (Method::Post, &mut item.post),
-        (Method::Delete, &mut item.delete),
-        (Method::Options, &mut item.options),
-        (Method::Head, &mut item.head),
-        (Method::Patch, &mut item.patch),
-        (Method::Trace, &mut item.trace),
-    ]
 }
 
 impl fmt::Display for Method {

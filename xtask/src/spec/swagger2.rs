@@ -746,7 +746,7 @@ impl<'a> Converter<'a> {
         let mut out = Map::new();
         for (key, v) in map {
             let key_at = join_pointer(at, key);
-            if super::Method::ALL.iter().any(|m| m.key() == key) {
+            if super::Method::from_key(key).is_some() {
                 let op = self.operation(v, &key_at, &shared);
                 out.insert(key.clone(), op);
             } else if key == "parameters" {

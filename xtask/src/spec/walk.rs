@@ -149,7 +149,7 @@ fn node_child(node: Object, key: &str) -> Kind {
         (Components, "links") => Map(Link),
         (Components, "callbacks") => Map(Callback),
         (Components, "pathItems") => Map(PathItem),
-        (PathItem, key) if super::Method::ALL.iter().any(|m| m.key() == key) => One(Operation),
+        (PathItem, key) if super::Method::from_key(key).is_some() => One(Operation),
         (PathItem | Operation, "parameters") => List(Parameter),
         (Operation, "requestBody") => One(RequestBody),
         (Operation, "responses") => Extensible(Response),
