@@ -178,8 +178,8 @@ fn verified(spec: &Path, out: &Path) -> Result<ExitCode> {
         let mut progress = false;
         for (owner, message) in owners {
             let slot = match &owner {
-                crate::verify::Owner::Schema(name) => forced.schemas.entry(name.clone()),
-                crate::verify::Owner::Operation(name) => forced.operations.entry(name.clone()),
+                crate::verify::Blame::Schema(name) => forced.schemas.entry(name.clone()),
+                crate::verify::Blame::Operation(name) => forced.operations.entry(name.clone()),
             };
             if let std::collections::btree_map::Entry::Vacant(v) = slot {
                 println!("    check {round}: {owner:?} does not compile ({message}): degrading it");

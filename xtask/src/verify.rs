@@ -85,14 +85,14 @@ pub fn check(dir: &Path) -> Result<(Vec<CompilerError>, usize)> {
 
 /// What a line of the generated code belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Owner {
+pub enum Blame {
     /// An operation, by progenitor's method name.
     Operation(String),
     /// A component schema, by its name in the spec.
     Schema(String),
 }
 
-/// Traces each error to its [`Owner`]: `components` are the document's
+/// Traces each error to what it is blamed on ([`Blame`]): `components` are the document's
 /// component schema names, `methods` progenitor's method names of its
 /// operations. Errors that cannot be traced are returned as they are.
 pub fn attribute(
@@ -100,7 +100,7 @@ pub fn attribute(
     errors: &[CompilerError],
     components: &[String],
     methods: &[String],
-) -> (BTreeMap<Owner, String>, Vec<CompilerError>) {
+) -> (BTreeMap<Blame, String>, Vec<CompilerError>) {
     let Ok(file) = syn::parse_file(text) else {
         return (BTreeMap::new(), errors.to_vec());
     };
@@ -202,19 +202,19 @@ fn owner_of(
     place: &Place,
     by_type: &BTreeMap<String, &String>,
     by_builder: &BTreeMap<String, &String>,
-) -> Option<Owner> {
+) -> Option<Blame> {
     let in_types = place.module.first().is_some_and(|m| m == "types");
     match &place.kind {
         PlaceKind::ClientMethod(method) => by_builder
             .values()
             .find(|m| **m == method)
-            .map(|m| Owner::Operation((*m).clone())),
+            .map(|m| Blame::Operation((*m).clone())),
         PlaceKind::Type(name) if place.module == ["builder"] => {
-            by_builder.get(name).map(|m| Owner::Operation((*m).clone()))
+            by_builder.get(name).map(|m| Blame::Operation((*m).clone()))
         }
         PlaceKind::Type(name) if in_types => {
             if let Some(schema) = by_type.get(name) {
-                return Some(Owner::Schema((*schema).clone()));
+                return Some(Blame::Schema((*schema).clone()));
             }
             let prefix = |map: &BTreeMap<String, &String>| {
                 map.iter()
@@ -223,9 +223,9 @@ fn owner_of(
                     .map(|(rust, spec)| (rust.len(), (*spec).clone()))
             };
             match (prefix(by_type), prefix(by_builder)) {
-                (Some((a, schema)), Some((b, _))) if a >= b => Some(Owner::Schema(schema)),
-                (_, Some((_, method))) => Some(Owner::Operation(method)),
-                (Some((_, schema)), None) => Some(Owner::Schema(schema)),
+                (Some((a, schema)), Some((b, _))) if a >= b => Some(Blame::Schema(schema)),
+                (_, Some((_, method))) => Some(Blame::Operation(method)),
+                (Some((_, schema)), None) => Some(Blame::Schema(schema)),
                 (None, None) => None,
             }
         }
@@ -282,12 +282,12 @@ pub mod builder {
             error(12),
         ];
         let (owners, left) = attribute(TEXT, &errors, &components, &methods);
-        let owners: Vec<&Owner> = owners.keys().collect();
+        let owners: Vec<&Blame> = owners.keys().collect();
         assert_eq!(
             owners,
             [
-                &Owner::Operation("list_widgets".to_string()),
-                &Owner::Schema("widget".to_string()),
+                &Blame::Operation("list_widgets".to_string()),
+                &Blame::Schema("widget".to_string()),
             ]
         );
         // `pub struct Client {}` is no one's.

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::surface::{Entry, Kind, Member, Surface};
+use super::surface::{Entry, EntryKind, Member, Surface};
 
 /// A semver bump, smallest first.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -129,10 +129,10 @@ fn changed(old: &Entry, new: &Entry) -> ItemChange {
         lines.push(format!("+{new_header}"));
         let (bump, why) = if old.title != new.title {
             match new.kind {
-                Kind::Builder | Kind::Positional => {
+                EntryKind::Builder | EntryKind::Positional => {
                     (Bump::Patch, "same Rust signature, different HTTP request")
                 }
-                Kind::Enum | Kind::Type => {
+                EntryKind::Enum | EntryKind::Type => {
                     (Bump::Major, "the kind or serde shape of the type changed")
                 }
             }
@@ -166,17 +166,21 @@ fn changed(old: &Entry, new: &Entry) -> ItemChange {
             (None, Some(m)) => {
                 lines.push(format!("+  {}", m.line));
                 bumps.push(match new.kind {
-                    Kind::Enum => (
+                    EntryKind::Enum => (
                         Bump::Major,
                         format!("`{key}` added: exhaustive `match`es no longer compile"),
                     ),
-                    Kind::Type => (
+                    EntryKind::Type => (
                         Bump::Major,
                         format!("`{key}` added: struct literals no longer compile"),
                     ),
-                    Kind::Positional => (Bump::Major, format!("`{key}` added: a new argument")),
-                    Kind::Builder if m.optional => (Bump::Minor, format!("optional `{key}` added")),
-                    Kind::Builder => (
+                    EntryKind::Positional => {
+                        (Bump::Major, format!("`{key}` added: a new argument"))
+                    }
+                    EntryKind::Builder if m.optional => {
+                        (Bump::Minor, format!("optional `{key}` added"))
+                    }
+                    EntryKind::Builder => (
                         Bump::Major,
                         format!("required `{key}` added: calls without it fail"),
                     ),

@@ -44,7 +44,7 @@ pub struct Entry {
     /// `#[deprecated]` on an operation's method, its builder or `send`.
     pub deprecated: bool,
     /// What the entry is to callers' code.
-    pub kind: Kind,
+    pub kind: EntryKind,
     /// Parameters, body and results; fields; variants; or value checks; in
     /// declaration order, which progenitor makes alphabetical for fields.
     pub members: Vec<Member>,
@@ -52,7 +52,7 @@ pub struct Entry {
 
 /// What an entry is to callers' code, which decides what adding to it breaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub enum EntryKind {
     /// An operation called through a builder
     /// (`client.op().param(x).send()`): a new optional setter breaks nothing.
     Builder,
@@ -187,7 +187,7 @@ fn type_entry(item: &Item, checks: &BTreeMap<String, Vec<Member>>) -> Option<(St
             let entry = match &s.fields {
                 Fields::Named(named) => {
                     let fields = named.named.iter().filter_map(field).collect();
-                    entry(format!("struct {name}{markers}"), Kind::Type, fields)
+                    entry(format!("struct {name}{markers}"), EntryKind::Type, fields)
                 }
                 // A constrained newtype (a string with a maximum length) or
                 // a wrapper: its `FromStr` says which values it takes.
@@ -196,7 +196,7 @@ fn type_entry(item: &Item, checks: &BTreeMap<String, Vec<Member>>) -> Option<(St
                     let checks = checks.get(&name).cloned().unwrap_or_default();
                     entry(
                         format!("newtype {name}({inner}){markers}"),
-                        Kind::Type,
+                        EntryKind::Type,
                         checks,
                     )
                 }
@@ -247,12 +247,15 @@ fn type_entry(item: &Item, checks: &BTreeMap<String, Vec<Member>>) -> Option<(St
             let title = format!("enum {}{}", e.ident, markers(&serde_args(&e.attrs)));
             Some((
                 e.ident.to_string(),
-                entry(title, Kind::Enum, variants.collect()),
+                entry(title, EntryKind::Enum, variants.collect()),
             ))
         }
         Item::Type(t) if is_pub(&t.vis) => {
             let title = format!("type {} = {}", t.ident, print_type(&t.ty));
-            Some((t.ident.to_string(), entry(title, Kind::Type, Vec::new())))
+            Some((
+                t.ident.to_string(),
+                entry(title, EntryKind::Type, Vec::new()),
+            ))
         }
         _ => None,
     }
@@ -386,7 +389,7 @@ fn operation(
                 (name != "client").then(|| (name, first_generic(&field.ty).unwrap_or(&field.ty)))
             });
             (
-                Kind::Builder,
+                EntryKind::Builder,
                 fields.collect(),
                 &send.block,
                 &send.sig.output,
@@ -400,7 +403,12 @@ fn operation(
                 },
                 syn::FnArg::Receiver(_) => None,
             });
-            (Kind::Positional, args.collect(), &f.block, &f.sig.output)
+            (
+                EntryKind::Positional,
+                args.collect(),
+                &f.block,
+                &f.sig.output,
+            )
         }
     };
     let (mut members, mut body) = (Vec::new(), None);
@@ -420,7 +428,7 @@ fn operation(
     members.extend(body);
     members.push(member("ok".into(), format!("ok: {ok}"), false));
     members.push(member("err".into(), format!("err: {err}"), false));
-    let style = if kind == Kind::Builder {
+    let style = if kind == EntryKind::Builder {
         "builder"
     } else {
         "positional"

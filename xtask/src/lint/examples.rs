@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::spec::resolve::deref;
 
 /// One way an example breaks its schema: where in the example, and how.
-pub(super) struct Problem {
+pub(super) struct Mismatch {
     pub at: String,
     pub message: String,
 }
@@ -60,7 +60,7 @@ pub(super) fn validate(
     schema_at: &str,
     instance: &Value,
     at: &mut String,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<Mismatch>,
     depth: Depth,
 ) {
     if depth.exhausted() {
@@ -71,7 +71,7 @@ pub(super) fn validate(
         return;
     };
     let mut problem = |at: &str, message: String| {
-        out.push(Problem {
+        out.push(Mismatch {
             at: at.to_string(),
             message,
         });
@@ -144,7 +144,7 @@ pub(super) fn validate(
             })
             .count();
         if matching == 0 || (key == "oneOf" && matching > 1) {
-            out.push(Problem {
+            out.push(Mismatch {
                 at: at.clone(),
                 message: format!(
                     "example value {} matches {matching} of the schemas of #{schema_at}/{key}; it must match {}",
@@ -163,7 +163,7 @@ pub(super) fn validate(
             if let Some(min) = bound("minimum")
                 && (x < min || (exclusive("exclusiveMinimum") && x == min))
             {
-                out.push(Problem {
+                out.push(Mismatch {
                     at: at.clone(),
                     message: format!(
                         "example value {n} is below the minimum {min} of #{schema_at}"
@@ -173,7 +173,7 @@ pub(super) fn validate(
             if let Some(max) = bound("maximum")
                 && (x > max || (exclusive("exclusiveMaximum") && x == max))
             {
-                out.push(Problem {
+                out.push(Mismatch {
                     at: at.clone(),
                     message: format!(
                         "example value {n} is above the maximum {max} of #{schema_at}"
@@ -185,13 +185,13 @@ pub(super) fn validate(
             let limit = |k: &str| s.get(k).and_then(Value::as_u64);
             let len = items.len() as u64;
             if let Some(min) = limit("minItems").filter(|m| len < *m) {
-                out.push(Problem {
+                out.push(Mismatch {
                     at: at.clone(),
                     message: format!("example array has {len} items; #{schema_at} needs at least {min} (minItems)"),
                 });
             }
             if let Some(max) = limit("maxItems").filter(|m| len > *m) {
-                out.push(Problem {
+                out.push(Mismatch {
                     at: at.clone(),
                     message: format!("example array has {len} items; #{schema_at} allows at most {max} (maxItems)"),
                 });
@@ -221,7 +221,7 @@ pub(super) fn validate(
                     // finding; repeating it for every example adds nothing.
                     let listed = properties.is_none_or(|p| p.contains_key(name));
                     if listed && !fields.contains_key(name) {
-                        out.push(Problem {
+                        out.push(Mismatch {
                             at: at.clone(),
                             message: format!(
                                 "example object lacks `{name}`, which #{schema_at} requires"
@@ -238,7 +238,7 @@ pub(super) fn validate(
                     Some(p) => (p, format!("{schema_at}/properties/{escaped}")),
                     None => match extra {
                         Some(Value::Bool(false)) => {
-                            out.push(Problem {
+                            out.push(Mismatch {
                                 at: format!("{at}/{escaped}"),
                                 message: format!(
                                     "example object has `{name}`, which #{schema_at} does not allow (additionalProperties: false)"
@@ -267,13 +267,13 @@ fn check_string(
     schema_at: &str,
     text: &str,
     at: &str,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<Mismatch>,
 ) {
     let chars = text.chars().count() as u64;
     if let Some(max) = s.get("maxLength").and_then(Value::as_u64)
         && chars > max
     {
-        out.push(Problem {
+        out.push(Mismatch {
             at: at.to_string(),
             message: format!(
                 "example value is {chars} characters long; #{schema_at} allows at most {max} (maxLength)"
@@ -283,7 +283,7 @@ fn check_string(
     if let Some(min) = s.get("minLength").and_then(Value::as_u64)
         && chars < min
     {
-        out.push(Problem {
+        out.push(Mismatch {
             at: at.to_string(),
             message: format!(
                 "example value is {chars} characters long; #{schema_at} needs at least {min} (minLength)"
@@ -303,7 +303,7 @@ fn check_string(
             Some("date") => "a date such as 2022-11-22",
             _ => "a UUID such as 123e4567-e89b-12d3-a456-426614174000",
         };
-        out.push(Problem {
+        out.push(Mismatch {
             at: at.to_string(),
             message: format!(
                 "example value {} is not {shape}, as the format of #{schema_at} requires",

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::examples::{self, Problem};
+use super::examples::{self, Mismatch};
 use super::{Lint, Rule, join, scalar};
 use crate::spec::resolve::deref;
 
@@ -218,7 +218,7 @@ fn validate(
     example: &Value,
     at: &str,
 ) {
-    let mut problems: Vec<Problem> = Vec::new();
+    let mut problems: Vec<Mismatch> = Vec::new();
     examples::validate(
         doc,
         schema,

@@ -39,12 +39,15 @@ use super::{Effect, Note, escape_pointer, pointer_from_serde_path, unescape_poin
 pub(crate) const MAX_ROUNDS: usize = 10_000;
 
 /// A failed deserialization, from `serde_path_to_error`.
-pub(crate) type Failure = serde_path_to_error::Error<serde_json::Error>;
+pub(crate) type DeserializeError = serde_path_to_error::Error<serde_json::Error>;
 
 /// `doc` as `openapiv3`'s model, each value that cannot be read degraded
 /// (and noted in `notes`); the first failure that cannot be degraded is
 /// returned as it is.
-pub(crate) fn deserialize(doc: &mut Value, notes: &mut Vec<Note>) -> Result<OpenAPI, Failure> {
+pub(crate) fn deserialize(
+    doc: &mut Value,
+    notes: &mut Vec<Note>,
+) -> Result<OpenAPI, DeserializeError> {
     for _ in 0..MAX_ROUNDS {
         let failure = match serde_path_to_error::deserialize::<_, OpenAPI>(&*doc) {
             Ok(openapi) => return Ok(openapi),
@@ -106,13 +109,13 @@ fn chain(doc: &Value, pointer: &str) -> Vec<Step> {
     out
 }
 
-fn read_as<T: DeserializeOwned>(value: &Value) -> Result<(), Failure> {
+fn read_as<T: DeserializeOwned>(value: &Value) -> Result<(), DeserializeError> {
     serde_path_to_error::deserialize::<_, T>(value).map(drop)
 }
 
 /// Reads `value` as the `openapiv3` type of `node`: `None` when the node
 /// has no type of its own (containers, the root, data).
-fn try_read(node: Object, value: &Value) -> Option<Result<(), Failure>> {
+fn try_read(node: Object, value: &Value) -> Option<Result<(), DeserializeError>> {
     use openapiv3 as o;
     use openapiv3::ReferenceOr as R;
     Some(match node {

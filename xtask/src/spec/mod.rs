@@ -176,6 +176,10 @@ pub enum Effect {
     Removed,
 }
 
+/// A value OpenAPI 3.0 cannot express, found converting Swagger 2.0 or
+/// OpenAPI 3.1: its pointer in the source document, and the message.
+pub(crate) type Unconvertible = (String, String);
+
 /// Where the files of a document are read from.
 pub trait Files {
     /// The bytes of the file at `path` (as [`SourceFile::path`] shows it).

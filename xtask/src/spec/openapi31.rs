@@ -36,10 +36,7 @@ use serde_json::{Map, Value, json};
 
 use super::source::Layer;
 use super::walk::{self, Kind, Object};
-use super::{Effect, Note, escape_pointer, join_pointer, unescape_pointer};
-
-/// A value 3.0 cannot express, or one dropped: pointer, message.
-pub(crate) type Finding = (String, String);
+use super::{Effect, Note, Unconvertible, escape_pointer, join_pointer, unescape_pointer};
 
 /// What the conversion did: where moved values were, what was dropped.
 pub(crate) struct Converted {
@@ -132,7 +129,7 @@ const MAX_DEFS_ROUNDS: usize = 64;
 const DEFAULT_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/base";
 
 /// Rewrites the 3.1 document `doc` as 3.0.
-pub(crate) fn convert(doc: &mut Value) -> Result<Converted, Vec<Finding>> {
+pub(crate) fn convert(doc: &mut Value) -> Result<Converted, Vec<Unconvertible>> {
     let mut c = Converter {
         layer: Layer::default(),
         problems: Vec::new(),
@@ -153,7 +150,7 @@ pub(crate) fn convert(doc: &mut Value) -> Result<Converted, Vec<Finding>> {
 
 struct Converter {
     layer: Layer,
-    problems: Vec<Finding>,
+    problems: Vec<Unconvertible>,
     notes: Vec<Note>,
 }
 

@@ -32,10 +32,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::source::Layer;
-use super::{escape_pointer, join_pointer, unescape_pointer, walk};
-
-/// A value 3.0 cannot express: pointer in the 2.0 document, message.
-pub(crate) type Unconvertible = (String, String);
+use super::{Unconvertible, escape_pointer, join_pointer, unescape_pointer, walk};
 
 /// The 3.0 form of the Swagger 2.0 document `doc`, and where each moved
 /// value was.
