@@ -23,7 +23,6 @@ mod schemas;
 
 use std::fmt;
 use std::io::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
@@ -257,30 +256,11 @@ pub fn lint(source: Source<'_>, profile: Profile) -> (LintReport, Option<Spec>) 
 /// are the `ref-local` error), so only its own text is read; a vendor's
 /// document is read with every file it refers to.
 pub fn load(source: Source<'_>, profile: Profile) -> Result<Spec, LintReport> {
-    let (file, read) = match (source, profile) {
-        (Source::Disk(root, rel), Profile::Transcribed) => {
-            let read = match std::fs::read(root.join(rel)) {
-                Ok(bytes) => spec::load(Source::Text(Path::new(rel), &bytes), Policy::Read),
-                Err(e) => Err(spec::Problem::at(
-                    ProblemKind::Read,
-                    rel,
-                    1,
-                    1,
-                    format!("cannot read the file: {e}"),
-                )
-                .into()),
-            };
-            (rel.to_string(), read)
-        }
-        (Source::Disk(_, path) | Source::Files(_, path), _) => {
-            (path.to_string(), spec::load(source, Policy::Read))
-        }
-        (Source::Text(path, _), _) => (
-            path.display().to_string().replace('\\', "/"),
-            spec::load(source, Policy::Read),
-        ),
+    let source = match (source, profile) {
+        (Source::Disk(root, rel), Profile::Transcribed) => Source::Alone(root, rel),
+        (source, _) => source,
     };
-    read.map_err(|e| unreadable(&file, profile, &e))
+    spec::load(source, Policy::Read).map_err(|e| unreadable(&source.name(), profile, &e))
 }
 
 /// Lints a spec already read (no second parse) with `profile`.

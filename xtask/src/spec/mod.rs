@@ -210,6 +210,9 @@ pub enum Source<'a> {
     /// A file on disk, relative to a directory (the workspace root, or `""`
     /// for a path as given on a command line), and the files it refers to.
     Disk(&'a Path, &'a str),
+    /// A file on disk read alone: a `$ref` into another file stays, for
+    /// the checks to report (a transcribed spec is one self-contained file).
+    Alone(&'a Path, &'a str),
     /// A file of other files (a git revision), and the files it refers to.
     Files(&'a dyn Files, &'a str),
     /// Text in memory, named by the path in messages. No other file is
@@ -227,13 +230,27 @@ pub enum Policy {
     Checked,
 }
 
+impl Source<'_> {
+    /// The document's name in messages.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Disk(_, path) | Source::Alone(_, path) | Source::Files(_, path) => {
+                path.replace('\\', "/")
+            }
+            Source::Text(path, _) => shown(path),
+        }
+    }
+}
+
 /// Reads a document as OpenAPI 3.0, as `policy` asks: the one way every
 /// command and test reads a spec.
 pub fn load(source: Source<'_>, policy: Policy) -> Result<Spec, LoadError> {
+    let name = source.name();
     let spec = match source {
-        Source::Disk(root, path) => read_from(&Disk(root), &path.replace('\\', "/")),
-        Source::Files(files, path) => read_from(files, path),
-        Source::Text(path, bytes) => read_bytes(path, bytes),
+        Source::Disk(root, _) => read_file(&Disk(root), &name, true),
+        Source::Alone(root, _) => read_file(&Disk(root), &name, false),
+        Source::Files(files, _) => read_file(files, &name, true),
+        Source::Text(_, bytes) => read_text(&name, bytes),
     }?;
     if policy == Policy::Checked {
         check(&spec)?;
@@ -241,8 +258,9 @@ pub fn load(source: Source<'_>, policy: Policy) -> Result<Spec, LoadError> {
     Ok(spec)
 }
 
-/// A file and the files it refers to, read the same way whatever holds them.
-fn read_from(files: &dyn Files, path: &str) -> Result<Spec, LoadError> {
+/// A file, and when `follow` is true the files it refers to, read the same
+/// way whatever holds them.
+fn read_file(files: &dyn Files, path: &str, follow: bool) -> Result<Spec, LoadError> {
     let bytes = files.read(path).map_err(|e| {
         Problem::at(
             ProblemKind::Read,
@@ -252,15 +270,14 @@ fn read_from(files: &dyn Files, path: &str) -> Result<Spec, LoadError> {
             format!("cannot read the file: {e}"),
         )
     })?;
-    Reading {
-        files,
-        follow: true,
+    match follow {
+        true => Reading { files, follow }.run(path, &bytes),
+        false => read_text(path, &bytes),
     }
-    .run(path, &bytes)
 }
 
 /// Text alone.
-fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Spec, LoadError> {
+fn read_text(path: &str, bytes: &[u8]) -> Result<Spec, LoadError> {
     struct Nothing;
     impl Files for Nothing {
         fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
@@ -271,7 +288,7 @@ fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Spec, LoadError> {
         files: &Nothing,
         follow: false,
     }
-    .run(&shown(path), bytes)
+    .run(path, bytes)
 }
 
 /// A path as messages show it: `/`-separated.
