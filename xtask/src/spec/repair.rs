@@ -22,55 +22,27 @@
 use serde_json::{Map, Value, json};
 
 use super::walk::{self, Kind, Object};
-use super::{Effect, Note, escape_pointer};
+use super::{Effect, Note};
 
 /// Rewrites every schema of the 3.0 document `doc`; returns what is worth
 /// a warning.
 pub(crate) fn repair(doc: &mut Value) -> Vec<Note> {
     let mut notes = Vec::new();
-    visit(doc, walk::ROOT, &mut String::new(), &mut notes, 0);
+    walk::visit_mut(
+        doc,
+        walk::ROOT,
+        &mut String::new(),
+        0,
+        &mut |value, kind, at| {
+            if kind == Kind::One(Object::Schema)
+                && walk::reference(value, kind).is_none()
+                && let Value::Object(map) = value
+            {
+                schema(map, at, &mut notes);
+            }
+        },
+    );
     notes
-}
-
-/// Deeper than any document a person wrote; a guard, not a limit met.
-const MAX_DEPTH: usize = 256;
-
-fn visit(value: &mut Value, kind: Kind, at: &mut String, notes: &mut Vec<Note>, depth: usize) {
-    if kind == Kind::One(Object::Data) || depth > MAX_DEPTH {
-        return;
-    }
-    let is_reference = walk::reference(value, kind).is_some();
-    match value {
-        Value::Object(map) => {
-            if kind == Kind::One(Object::Schema) && !is_reference {
-                schema(map, at, notes);
-            }
-            let len = at.len();
-            for (key, child) in map.iter_mut() {
-                if key == "$ref" && is_reference {
-                    continue;
-                }
-                at.push('/');
-                at.push_str(&escape_pointer(key));
-                visit(child, walk::child(kind, key), at, notes, depth + 1);
-                at.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            let item_kind = match kind {
-                Kind::List(node) => Kind::One(node),
-                other => walk::item(other),
-            };
-            let len = at.len();
-            for (i, child) in items.iter_mut().enumerate() {
-                at.push('/');
-                at.push_str(&i.to_string());
-                visit(child, item_kind, at, notes, depth + 1);
-                at.truncate(len);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// One schema object, before its children.

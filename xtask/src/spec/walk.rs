@@ -220,14 +220,55 @@ pub fn visit<'a>(
             }
         }
         Value::Array(items) => {
-            let kind = match kind {
-                Kind::List(node) => Kind::One(node),
-                other => item(other),
-            };
+            let kind = item(kind);
             for (i, child_value) in items.iter().enumerate() {
                 at.push('/');
                 at.push_str(&i.to_string());
                 visit(child_value, kind, at, found);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Deeper than any document a person wrote; a guard, not a limit met.
+const MAX_DEPTH: usize = 256;
+
+/// [`visit`] for a walk that changes what it visits: `found` may rewrite
+/// each value before its children are visited (whether it is a reference
+/// is decided before).
+pub fn visit_mut(
+    value: &mut Value,
+    kind: Kind,
+    at: &mut String,
+    depth: usize,
+    found: &mut impl FnMut(&mut Value, Kind, &str),
+) {
+    if kind == Kind::One(Object::Data) || depth > MAX_DEPTH {
+        return;
+    }
+    let is_reference = reference(value, kind).is_some();
+    found(value, kind, at);
+    let len = at.len();
+    match value {
+        Value::Object(map) => {
+            for (key, child_value) in map.iter_mut() {
+                if key == "$ref" && is_reference {
+                    continue;
+                }
+                at.push('/');
+                at.push_str(&escape_pointer(key));
+                visit_mut(child_value, child(kind, key), at, depth + 1, found);
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            let kind = item(kind);
+            for (i, child_value) in items.iter_mut().enumerate() {
+                at.push('/');
+                at.push_str(&i.to_string());
+                visit_mut(child_value, kind, at, depth + 1, found);
                 at.truncate(len);
             }
         }
