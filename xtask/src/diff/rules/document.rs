@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::walk::{compact_json, flag, list, obj, operations, resolve, strip_docs};
+use super::read::{compact_json, flag, list, obj, operations, resolve, strip_docs};
 use super::{Cx, DiffRule};
 
 impl<'a> Cx<'a> {

@@ -15,7 +15,7 @@
 //! code is methods of one walker, [`Cx`], kept by what they compare:
 //! [`document`] (servers, security schemes, which operations exist),
 //! [`operation`] (one operation's parameters, bodies, responses, headers),
-//! [`schema`] (types, enums, limits, properties, by direction); [`walk`]
+//! [`schema`] (types, enums, limits, properties, by direction); [`read`]
 //! reads the JSON documents for all of them.
 
 use serde::Serialize;
@@ -23,8 +23,8 @@ use serde_json::Value;
 
 mod document;
 mod operation;
+mod read;
 mod schema;
-mod walk;
 
 /// How a change affects existing clients.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

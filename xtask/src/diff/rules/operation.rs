@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::walk::{Op, flag, join, obj, parameters, requirements, resolve};
+use super::read::{Op, flag, join, obj, parameters, requirements, resolve};
 use super::{Cx, DiffRule, Dir};
 
 impl<'a> Cx<'a> {

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::walk::{compact_json, flag, properties, ref_of, resolve, strip_docs};
+use super::read::{compact_json, flag, properties, ref_of, resolve, strip_docs};
 use super::{Cx, DiffRule, Dir};
 
 impl<'a> Cx<'a> {
