@@ -109,9 +109,12 @@ pub fn process(
             .collect();
         // Meanwhile, this thread makes the wiring's own items (new code,
         // formatted here; the builder module's `use`, when that module is
-        // inside a piece, goes to that piece's worker as text).
+        // inside a piece, as in the whole file, goes to that piece's worker
+        // as text).
         let wiring = passes::wiring::wiring(plan);
-        let _ = builder_item.set(quote::ToTokens::to_token_stream(&wiring.builder).to_string());
+        if strategy == Strategy::WholeFile {
+            let _ = builder_item.set(quote::ToTokens::to_token_stream(&wiring.builder).to_string());
+        }
         let mut crates = BTreeSet::new();
         let mut tail = String::new();
         for item in &wiring.top {
