@@ -5,7 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::read::{compact_json, flag, list, obj, operations, resolve, strip_docs};
+use super::read::{
+    Op, compact_json, flag, join_pointer, list, obj, operations, path_names, resolve, strip_docs,
+    template,
+};
 use super::{Cx, DiffRule};
 
 impl<'a> Cx<'a> {
@@ -19,11 +22,11 @@ impl<'a> Cx<'a> {
         let (old, new) = (urls(self.old), urls(self.new));
         for url in old.difference(&new) {
             let change = format!("server URL `{url}` removed");
-            self.push(DiffRule::ServerRemoved, "API", change);
+            self.push(DiffRule::ServerRemoved, "API", "/servers", change);
         }
         for url in new.difference(&old) {
             let change = format!("server URL `{url}` added");
-            self.push(DiffRule::ServerAdded, "API", change);
+            self.push(DiffRule::ServerAdded, "API", "/servers", change);
         }
     }
 
@@ -44,34 +47,102 @@ impl<'a> Cx<'a> {
                 ),
                 Some(_) => continue,
             };
-            self.push(rule, "API", format!("security scheme `{name}` {change}"));
+            let at = join_pointer("/components/securitySchemes", name);
+            self.push(
+                rule,
+                "API",
+                &at,
+                format!("security scheme `{name}` {change}"),
+            );
         }
         for name in new.keys().filter(|k| !old.contains_key(*k)) {
             let change = format!("security scheme `{name}` added");
-            self.push(DiffRule::SecuritySchemeAdded, "API", change);
+            let at = join_pointer("/components/securitySchemes", name);
+            self.push(DiffRule::SecuritySchemeAdded, "API", &at, change);
         }
     }
 
+    /// Pairs the operations of both sides by method and path, then by
+    /// method and path template (a path parameter renamed is the same URL),
+    /// and compares each pair; the rest were removed or added.
     pub(super) fn operations(&mut self) {
-        let (old_ops, new_ops) = (operations(self.old), operations(self.new));
+        let (old_ops, mut new_ops) = (operations(self.old), operations(self.new));
         let location =
             |(path, method): &(String, String)| format!("{} {path}", method.to_ascii_uppercase());
+        let mut removed = Vec::new();
         for (key, old_op) in &old_ops {
-            match new_ops.get(key) {
-                Some(new_op) => self.operation(&location(key), old_op, new_op),
-                None => {
-                    let was = if flag(old_op.op, "deprecated") {
-                        " (it was deprecated)"
-                    } else {
-                        ""
-                    };
-                    let change = format!("operation removed{was}");
-                    self.push(DiffRule::OperationRemoved, &location(key), change);
-                }
+            match new_ops.remove(key) {
+                Some(new_op) => self.operation(&location(key), old_op, &new_op, &BTreeMap::new()),
+                None => removed.push((key, old_op)),
             }
         }
-        for key in new_ops.keys().filter(|k| !old_ops.contains_key(*k)) {
-            self.push(DiffRule::OperationAdded, &location(key), "operation added");
+        for (key, old_op) in removed {
+            let same_url: Vec<_> = new_ops
+                .keys()
+                .filter(|k| k.1 == key.1 && template(&k.0) == template(&key.0))
+                .cloned()
+                .collect();
+            if let [new_key] = same_url.as_slice()
+                && let Some(new_op) = new_ops.remove(new_key)
+            {
+                let loc = location(new_key);
+                let renamed = self.renamed(&loc, &key.0, &new_key.0, &new_op);
+                self.operation(&loc, old_op, &new_op, &renamed);
+                continue;
+            }
+            let was = if flag(old_op.op, "deprecated") {
+                " (it was deprecated)"
+            } else {
+                ""
+            };
+            let change = format!("operation removed{was}");
+            self.push(
+                DiffRule::OperationRemoved,
+                &location(key),
+                &old_op.at,
+                change,
+            );
         }
+        for (key, new_op) in &new_ops {
+            let loc = location(key);
+            self.push(
+                DiffRule::OperationAdded,
+                &loc,
+                &new_op.at,
+                "operation added",
+            );
+        }
+    }
+
+    /// Reports the path parameters renamed from `old` to `new` (one URL
+    /// template), and returns the old names mapped to the new ones.
+    fn renamed(
+        &mut self,
+        loc: &str,
+        old: &str,
+        new: &str,
+        op: &Op<'a>,
+    ) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for (a, b) in path_names(old).into_iter().zip(path_names(new)) {
+            if a == b {
+                continue;
+            }
+            // The builder's setter is named after the parameter, as
+            // progenitor names it.
+            let (x, y) = (crate::names::method_name(a), crate::names::method_name(b));
+            let (rule, rust) = if x == y {
+                (DiffRule::PathParameterRenamed, String::new())
+            } else {
+                (
+                    DiffRule::PathParameterRenamedInRust,
+                    format!("; builder method `{x}` → `{y}`"),
+                )
+            };
+            let change = format!("path parameter `{a}` renamed `{b}` (was `{old}`){rust}");
+            self.push(rule, loc, &op.item_at, change);
+            out.insert(a.to_string(), b.to_string());
+        }
+        out
     }
 }

@@ -65,6 +65,26 @@ pub struct Change {
     pub change: String,
     /// Why it has this impact: its rule's [`DiffRule::text`].
     pub reason: &'static str,
+    /// Where it is in the new document, as a JSON pointer: a schema's
+    /// change is where the schema is written (a component, when it is
+    /// shared), and a removal is where the removed part was (located at its
+    /// nearest ancestor still written).
+    pub pointer: String,
+    /// The file and 1-based line of [`Change::pointer`] in the new version,
+    /// once [`locate`]d (what `--format github` annotates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// Fills in each change's file and line from `new`'s source map.
+pub fn locate(changes: &mut [Change], new: &crate::spec::Spec) {
+    for change in changes {
+        let at = new.locate(&change.pointer);
+        change.file = Some(at.file);
+        change.line = Some(at.line);
+    }
 }
 
 crate::table::rule_table! {
@@ -95,6 +115,12 @@ crate::table::rule_table! {
             "it keeps working; the deprecation warning goes away";
         OperationIdChanged => "operation-id-changed", Impact::PotentiallyBreaking,
             "the HTTP call is the same, but generated clients rename the method";
+        /// The same URL template with another name for a path parameter,
+        /// whose builder setter keeps its Rust name.
+        PathParameterRenamed => "path-parameter-renamed", Impact::NonBreaking,
+            "the URL is the same and the generated builder method keeps its name";
+        PathParameterRenamedInRust => "path-parameter-renamed", Impact::Breaking,
+            "the URL is the same, but the generated builder method is renamed, so calls to the old one no longer compile";
         SecurityAdded => "security-added", Impact::Breaking,
             "calls without credentials are rejected";
         SecurityRemoved => "security-removed", Impact::NonBreaking,
@@ -150,6 +176,24 @@ crate::table::rule_table! {
             "the response now has a documented body; clients that ignored it are unaffected";
         CompositionChanged => "composition-changed", Impact::PotentiallyBreaking,
             "alternatives changed; check by hand which values are still valid";
+        RequestAlternativeRemoved => "alternative-removed", Impact::Breaking,
+            "requests in that shape are rejected; the generated variant disappears";
+        ResponseAlternativeRemoved => "alternative-removed", Impact::NonBreaking,
+            "the server no longer answers in that shape; clients that handle it are unaffected";
+        RequestAlternativeAdded => "alternative-added", Impact::NonBreaking,
+            "one more shape is accepted; the old ones still are";
+        ResponseAlternativeAdded => "alternative-added", Impact::PotentiallyBreaking,
+            "the server may answer in a shape that clients generated from the old spec do not decode";
+        /// A plain schema became a `oneOf`/`anyOf` of which one alternative
+        /// continues it (compared with it on its own).
+        RequestBecameAlternatives => "became-one-of", Impact::NonBreaking,
+            "the old shape is still one of the accepted alternatives";
+        ResponseBecameAlternatives => "became-one-of", Impact::Breaking,
+            "the server may answer with any of the alternatives, and the generated type changes from one shape to an enum of them";
+        RequestLeftAlternatives => "no-longer-one-of", Impact::PotentiallyBreaking,
+            "only the remaining shape is accepted, and the generated enum of alternatives becomes one type";
+        ResponseLeftAlternatives => "no-longer-one-of", Impact::PotentiallyBreaking,
+            "the server answers in one of the old alternatives only; the generated enum becomes one type";
         TypeChanged => "type-changed", Impact::Breaking,
             "values of the old type are no longer valid; the generated Rust type changes";
         /// From one format to another.
@@ -171,6 +215,14 @@ crate::table::rule_table! {
             "what was valid before still is";
         PatternChanged => "pattern-changed", Impact::PotentiallyBreaking,
             "the set of valid strings changed; check values clients send or read";
+        RequestEnumAdded => "enum-added", Impact::Breaking,
+            "requests with values outside the list are rejected; the generated field becomes an enum";
+        ResponseEnumAdded => "enum-added", Impact::NonBreaking,
+            "the server sends only these values, which clients already accept";
+        RequestEnumRemoved => "enum-removed", Impact::NonBreaking,
+            "every value is accepted now, the listed ones included";
+        ResponseEnumRemoved => "enum-removed", Impact::PotentiallyBreaking,
+            "the server may send values outside the old list; code that handles only those must handle others";
         RequestEnumValueRemoved => "enum-value-removed", Impact::Breaking,
             "requests that send it are rejected; the generated variant disappears";
         ResponseEnumValueRemoved => "enum-value-removed", Impact::NonBreaking,
@@ -251,25 +303,36 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    /// Records one change found by `rule`.
-    fn push(&mut self, rule: DiffRule, location: &str, change: impl Into<String>) {
+    /// Records one change found by `rule` at `location` (`PUT /x`), written
+    /// at `pointer` of the new document.
+    fn push(&mut self, rule: DiffRule, location: &str, pointer: &str, change: impl Into<String>) {
         self.out.push(Change {
             impact: rule.class(),
             rule: rule.id(),
             location: location.to_string(),
             change: change.into(),
             reason: rule.text(),
+            pointer: pointer.to_string(),
+            file: None,
+            line: None,
         });
     }
 
     /// `what` (a parameter, a request body, a field) became required or
     /// optional, when its `required` flag went from `flags.0` to `flags.1`.
-    fn required(&mut self, loc: &str, what: &str, flags: (bool, bool), became: [DiffRule; 2]) {
+    fn required(
+        &mut self,
+        loc: &str,
+        at: &str,
+        what: &str,
+        flags: (bool, bool),
+        became: [DiffRule; 2],
+    ) {
         let (rule, now) = match flags {
             (false, true) => (became[0], "required"),
             (true, false) => (became[1], "optional"),
             _ => return,
         };
-        self.push(rule, loc, format!("{what} became {now}"));
+        self.push(rule, loc, at, format!("{what} became {now}"));
     }
 }

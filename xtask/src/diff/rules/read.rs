@@ -1,5 +1,5 @@
-//! Reading the JSON documents: operations, parameters, security
-//! requirements and properties, with `$ref`s resolved.
+//! Reading the JSON documents: operations, parameters and security
+//! requirements, with `$ref`s resolved and where each is written.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,33 +9,86 @@ use serde_json::{Map, Value};
 pub(super) struct Op<'a> {
     pub(super) item: &'a Value,
     pub(super) op: &'a Value,
+    /// Where the path item is written.
+    pub(super) item_at: String,
+    /// Where the operation is written.
+    pub(super) at: String,
 }
 
-/// Operations by (path, method).
+/// Operations by (path, method). Only the JSON is read, so a document
+/// without operationIds or descriptions compares as well as any.
 pub(super) fn operations(doc: &Value) -> BTreeMap<(String, String), Op<'_>> {
     let mut out = BTreeMap::new();
     for (path, item) in obj(doc.get("paths")) {
-        let item = resolve(doc, item);
+        let (item, item_at) = deref(doc, item, &join_pointer("/paths", path));
         for method in crate::spec::Method::ALL {
             if let Some(op) = item.get(method.key()) {
-                out.insert((path.clone(), method.key().to_string()), Op { item, op });
+                let at = join_pointer(&item_at, method.key());
+                let op = Op {
+                    item,
+                    op,
+                    item_at: item_at.clone(),
+                    at,
+                };
+                out.insert((path.clone(), method.key().to_string()), op);
             }
         }
     }
     out
 }
 
-/// Parameters by (location, name): the path item's, overridden by the
-/// operation's.
-pub(super) fn parameters<'a>(doc: &'a Value, op: &Op<'a>) -> BTreeMap<(String, String), &'a Value> {
+/// The template of a path with its parameters' names left out
+/// (`/orgs/{org}/users/{id}` → `/orgs/{}/users/{}`): two paths with one
+/// template are one URL.
+pub(super) fn template(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                out.push_str("{}");
+            }
+            '}' => inside = false,
+            _ if inside => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The names of a path's parameters, in order.
+pub(super) fn path_names(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+/// Parameters by (location, name), with where each is written: the path
+/// item's, overridden by the operation's. `renamed` maps path parameter
+/// names of this side to the other side's, so a renamed one is compared
+/// with itself.
+pub(super) fn parameters<'a>(
+    doc: &'a Value,
+    op: &Op<'a>,
+    renamed: &BTreeMap<String, String>,
+) -> BTreeMap<(String, String), (&'a Value, String)> {
     let mut out = BTreeMap::new();
-    for p in list(op.item.get("parameters"))
-        .iter()
-        .chain(list(op.op.get("parameters")))
-    {
-        let p = resolve(doc, p);
+    let shared = list(op.item.get("parameters")).iter().enumerate();
+    let own = list(op.op.get("parameters")).iter().enumerate();
+    let shared = shared.map(|(i, p)| (p, format!("{}/parameters/{i}", op.item_at)));
+    let own = own.map(|(i, p)| (p, format!("{}/parameters/{i}", op.at)));
+    for (p, at) in shared.chain(own) {
+        let (p, at) = deref(doc, p, &at);
         let s = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-        out.insert((s("in"), s("name")), p);
+        let (place, mut name) = (s("in"), s("name"));
+        if place == "path"
+            && let Some(other) = renamed.get(&name)
+        {
+            other.clone_into(&mut name);
+        }
+        out.insert((place, name), (p, at));
     }
     out
 }
@@ -72,40 +125,8 @@ pub(super) fn requirements(doc: &Value, op: &Value) -> BTreeSet<String> {
         .collect()
 }
 
-/// Properties and required names of an object schema, with `allOf`
-/// members merged in.
-pub(super) fn properties<'a>(
-    doc: &'a Value,
-    schema: &'a Value,
-) -> (BTreeMap<String, &'a Value>, BTreeSet<String>) {
-    let mut props = BTreeMap::new();
-    let mut required = BTreeSet::new();
-    let mut stack = vec![schema];
-    let mut depth = 0;
-    while let Some(s) = stack.pop() {
-        depth += 1;
-        if depth > 64 {
-            break;
-        }
-        let s = resolve(doc, s);
-        for (k, v) in obj(s.get("properties")) {
-            props.insert(k.clone(), v);
-        }
-        for r in list(s.get("required")) {
-            if let Some(r) = r.as_str() {
-                required.insert(r.to_string());
-            }
-        }
-        stack.extend(list(s.get("allOf")));
-    }
-    (props, required)
-}
-
-pub(super) use crate::spec::resolve::resolve;
-
-pub(super) fn ref_of(v: &Value) -> &str {
-    v.get("$ref").and_then(Value::as_str).unwrap_or("")
-}
+pub(super) use crate::spec::join_pointer;
+pub(super) use crate::spec::resolve::{deref, resolve};
 
 pub(super) fn flag(v: &Value, key: &str) -> bool {
     v.get(key).and_then(Value::as_bool).unwrap_or(false)
