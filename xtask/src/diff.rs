@@ -12,6 +12,7 @@
 //!   version, as [`surface`] reads it from the code, and the semver bump its
 //!   next release needs.
 
+mod cache;
 pub mod rules;
 pub mod rust;
 pub mod surface;
@@ -26,6 +27,10 @@ use serde::Serialize;
 
 use crate::catalogue::{self, Settings};
 use crate::spec::{self, Policy, Source, Spec};
+
+// The spec half needs neither operationIds nor descriptions, so both
+// versions are read without the checks codegen needs
+// ([`Policy::Read`]); what codegen then cannot do, the Rust half reports.
 
 pub use rules::{Change, Impact};
 pub use rust::{Bump, ItemChange};
@@ -58,6 +63,8 @@ pub enum Format {
     Markdown,
     /// For tools.
     Json,
+    /// GitHub Actions annotations at the spec lines of breaking changes.
+    Github,
 }
 
 /// The `--fail-on` threshold.
@@ -89,6 +96,10 @@ pub struct ApiReport {
     pub changes: Vec<Change>,
     /// Changed items of the generated crate's public API.
     pub rust: Vec<ItemChange>,
+    /// Why the generated crate's API could not be compared, when it could
+    /// not (a version that does not generate); the spec changes are
+    /// complete all the same.
+    pub rust_missing: Option<String>,
     /// The bump the generated crate's next release needs.
     pub bump: Bump,
     /// The generated crate's version now, when known.
@@ -112,6 +123,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let text = match args.format {
         Format::Markdown => report.markdown(),
         Format::Json => report.json()? + "\n",
+        Format::Github => report.github(),
     };
     // `cargo xtask diff | head` closes the pipe early; that is not an error.
     let mut stdout = std::io::stdout().lock();
@@ -151,8 +163,9 @@ impl DiffReport {
     }
 
     /// The report as Markdown for a pull-request comment: a summary table,
-    /// then, for each API that changed, its spec changes and the generated
-    /// API's diff.
+    /// then, for each API that changed, its spec changes grouped by
+    /// severity (the breaking ones open, the rest folded) and the generated
+    /// API's diff (folded).
     pub fn markdown(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "## API changes: {}\n", self.compared);
@@ -162,10 +175,11 @@ impl DiffReport {
         );
         let _ = writeln!(out, "|---|---:|---:|---:|---|");
         for api in &self.apis {
-            let crate_cell = match (&api.note, api.bump) {
-                (Some(note), _) => note.clone(),
-                (None, Bump::None) => "unchanged".to_string(),
-                (None, bump) => match (&api.version, &api.next_version) {
+            let crate_cell = match (&api.note, &api.rust_missing, api.bump) {
+                (Some(note), _, _) => note.clone(),
+                (None, Some(_), _) => "not compared (see below)".to_string(),
+                (None, None, Bump::None) => "unchanged".to_string(),
+                (None, None, bump) => match (&api.version, &api.next_version) {
                     (Some(v), Some(n)) => format!("{} ({v} → {n})", bump.label()),
                     _ => bump.label().to_string(),
                 },
@@ -181,31 +195,53 @@ impl DiffReport {
             );
         }
         for api in &self.apis {
-            if api.changes.is_empty() && api.rust.is_empty() {
+            if api.changes.is_empty() && api.rust.is_empty() && api.rust_missing.is_none() {
                 continue;
             }
             let _ = writeln!(out, "\n### {}\n", api.api);
             if api.changes.is_empty() {
-                let _ = writeln!(out, "No spec changes.");
-            } else {
-                let _ = writeln!(out, "| | where | change | why |");
+                let _ = writeln!(out, "No spec changes.\n");
+            }
+            for impact in [
+                Impact::Breaking,
+                Impact::PotentiallyBreaking,
+                Impact::NonBreaking,
+            ] {
+                let changes: Vec<_> = api.changes.iter().filter(|c| c.impact == impact).collect();
+                if changes.is_empty() {
+                    continue;
+                }
+                let open = if impact == Impact::Breaking {
+                    " open"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "<details{open}><summary><b>{}</b>: {}</summary>\n",
+                    capitalised(impact.label()),
+                    changes.len()
+                );
+                let _ = writeln!(out, "| where | change | rule | why |");
                 let _ = writeln!(out, "|---|---|---|---|");
-                for c in &api.changes {
-                    let severity = match c.impact {
-                        Impact::Breaking => "**breaking**".to_string(),
-                        s => s.label().to_string(),
-                    };
+                for c in changes {
                     let _ = writeln!(
                         out,
-                        "| {severity} | `{}` | {} | {} |",
+                        "| `{}` | {} | `{}` | {} |",
                         cell(&c.location),
                         cell(&c.change),
+                        c.rule,
                         cell(c.reason)
                     );
                 }
+                let _ = writeln!(out, "\n</details>\n");
+            }
+            if let Some(why) = &api.rust_missing {
+                let _ = writeln!(out, "Generated Rust API: not compared, because {why}.");
+                continue;
             }
             if api.rust.is_empty() {
-                let _ = writeln!(out, "\nGenerated Rust API: unchanged.");
+                let _ = writeln!(out, "Generated Rust API: unchanged.");
                 continue;
             }
             let version = match (&api.version, &api.next_version) {
@@ -214,7 +250,7 @@ impl DiffReport {
             };
             let _ = writeln!(
                 out,
-                "\nGenerated Rust API: needs a **{}** release{version}.\n\n```diff",
+                "<details><summary>Generated Rust API: needs a <b>{}</b> release{version}</summary>\n\n```diff",
                 api.bump.label()
             );
             for item in &api.rust {
@@ -229,10 +265,65 @@ impl DiffReport {
                     let _ = writeln!(out, "{line}");
                 }
             }
-            let _ = writeln!(out, "```");
+            let _ = writeln!(out, "```\n\n</details>");
         }
         out
     }
+
+    /// The report as GitHub Actions workflow commands: an error annotation
+    /// at the spec line of each breaking change, a warning at each
+    /// potentially breaking one, and a warning for a Rust half not
+    /// compared. Non-breaking changes are left to the Markdown report.
+    pub fn github(&self) -> String {
+        let mut out = String::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for api in &self.apis {
+            for c in &api.changes {
+                let level = match c.impact {
+                    Impact::Breaking => "error",
+                    Impact::PotentiallyBreaking => "warning",
+                    Impact::NonBreaking => continue,
+                };
+                let mut place = String::new();
+                if let (Some(file), Some(line)) = (&c.file, c.line) {
+                    place = format!("file={},line={line},", property(file));
+                }
+                let title = property(&format!("{} ({})", c.rule, api.api));
+                let message = data(&format!("{}: {}. {}", c.location, c.change, c.reason));
+                let line = format!("::{level} {place}title={title}::{message}");
+                // A shared schema's change is found at every operation
+                // that uses it, at one line: one annotation says it.
+                if seen.insert(line.clone()) {
+                    let _ = writeln!(out, "{line}");
+                }
+            }
+            if let Some(why) = &api.rust_missing {
+                let title = property(&format!("generated API not compared ({})", api.api));
+                let _ = writeln!(out, "::warning title={title}::{}", data(why));
+            }
+        }
+        out
+    }
+}
+
+/// "Potentially breaking" from "potentially breaking".
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// A workflow command's message, escaped as the runner reads it.
+fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value (`file=`, `title=`), escaped.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// Escapes what would break a Markdown table cell.
@@ -269,6 +360,7 @@ pub fn against_revision(root: &Path, base: Option<&str>) -> Result<DiffReport> {
                 note: Some(note.to_string()),
                 changes: Vec::new(),
                 rust: Vec::new(),
+                rust_missing: None,
                 bump: Bump::None,
                 version: Some(api.version.to_string()),
                 next_version: None,
@@ -278,9 +370,9 @@ pub fn against_revision(root: &Path, base: Option<&str>) -> Result<DiffReport> {
         // Both sides are read the same way (multi-file, Swagger 2.0 and 3.1
         // included): the old one from git, the new one from disk.
         let at_revision = GitFiles { root, rev: &rev };
-        let old = spec::load(Source::Files(&at_revision, api.spec), Policy::Checked)
+        let old = spec::load(Source::Files(&at_revision, api.spec), Policy::Read)
             .with_context(|| format!("{} at {label}", api.spec))?;
-        let new = spec::load(Source::Disk(root, api.spec), Policy::Checked)
+        let new = spec::load(Source::Disk(root, api.spec), Policy::Read)
             .with_context(|| format!("{} in the working tree", api.spec))?;
         apis.push(compare_api(
             api.name,
@@ -288,7 +380,7 @@ pub fn against_revision(root: &Path, base: Option<&str>) -> Result<DiffReport> {
             &new,
             &api.settings,
             Some(api.version),
-        )?);
+        ));
     }
     Ok(DiffReport {
         compared: format!("{label} → working tree"),
@@ -304,7 +396,7 @@ pub fn compare_files(old_path: &Path, new_path: &Path) -> Result<DiffReport> {
     let load = |path: &Path| {
         spec::load(
             Source::Disk(Path::new(""), &path.display().to_string()),
-            Policy::Checked,
+            Policy::Read,
         )
     };
     let (old, new) = (load(old_path)?, load(new_path)?);
@@ -325,7 +417,7 @@ pub fn compare_files(old_path: &Path, new_path: &Path) -> Result<DiffReport> {
             None,
         ),
     };
-    let api = compare_api(&name, &old, &new, &settings, version)?;
+    let api = compare_api(&name, &old, &new, &settings, version);
     Ok(DiffReport {
         compared: format!("`{}` → `{}`", old_path.display(), new_path.display()),
         apis: vec![api],
@@ -334,34 +426,53 @@ pub fn compare_files(old_path: &Path, new_path: &Path) -> Result<DiffReport> {
 
 /// Compares two loaded versions of one API's spec: the spec rules, then the
 /// public API of the code each version generates.
+///
+/// The halves are independent: the spec half reads only the documents, so
+/// it is complete even when a version does not generate (the report then
+/// says why its Rust half is missing). The two versions generate on two
+/// threads at once, and a version generated before (the base revision, on
+/// every run of a pull request) comes from [`cache`].
 pub fn compare_api(
     name: &str,
     old: &Spec,
     new: &Spec,
     settings: &Settings,
     version: Option<&str>,
-) -> Result<ApiReport> {
-    let changes = rules::compare(&old.value, &new.value);
-    let surface = |spec: &Spec, side: &str| -> Result<surface::Surface> {
-        let code = crate::pipeline::generate(spec, settings)
-            .with_context(|| format!("{name}: generating the {side} version"))?;
-        // The pipeline's output is the formatted text `codegen` writes, so
-        // it is parsed again: the surface is read from what users get.
-        let file =
-            syn::parse_file(&code.text).with_context(|| format!("the {side} version's code"))?;
-        Ok(surface::extract(&file))
+) -> ApiReport {
+    let mut changes = rules::compare(&old.value, &new.value);
+    rules::locate(&mut changes, new);
+    let (before, after) = std::thread::scope(|scope| {
+        let before = scope.spawn(|| cache::surface(old, settings));
+        let after = cache::surface(new, settings);
+        // `cache::surface` catches the generator's panics; a thread that
+        // panics all the same is reported like them.
+        let before = before
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the generator panicked")));
+        (before, after)
+    });
+    let (rust, missing) = match (before, after) {
+        (Ok(a), Ok(b)) => (rust::compare(&a, &b), None),
+        (Err(e), _) => (
+            Vec::new(),
+            Some(format!("the old version does not generate: {e:#}")),
+        ),
+        (_, Err(e)) => (
+            Vec::new(),
+            Some(format!("the new version does not generate: {e:#}")),
+        ),
     };
-    let rust = rust::compare(&surface(old, "old")?, &surface(new, "new")?);
     let bump = rust::bump(&rust);
-    Ok(ApiReport {
+    ApiReport {
         api: name.to_string(),
         note: None,
         changes,
         rust,
+        rust_missing: missing,
         bump,
         version: version.map(str::to_string),
         next_version: version.and_then(|v| bump.next(v)),
-    })
+    }
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<std::process::Output> {

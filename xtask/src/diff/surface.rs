@@ -36,7 +36,7 @@ pub struct Surface {
 
 /// One operation or type: its lines in the text form, with what
 /// [`super::rust`] judges a change of it by.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// The header line without ` [deprecated]`: `operation x: GET /x
     /// (builder)`, `struct X [markers]`, `newtype X(String)`.
@@ -51,7 +51,7 @@ pub struct Entry {
 }
 
 /// What an entry is to callers' code, which decides what adding to it breaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EntryKind {
     /// An operation called through a builder
     /// (`client.op().param(x).send()`): a new optional setter breaks nothing.
@@ -66,7 +66,7 @@ pub enum EntryKind {
 }
 
 /// One member line of an entry.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Member {
     /// Its name in the entry: `param id`, `body`, `ok`, `err`, a field or
     /// variant, `check max_length`.
