@@ -13,6 +13,7 @@
 //!   next release needs.
 
 mod cache;
+mod reduce;
 pub mod rules;
 pub mod rust;
 pub mod surface;
@@ -399,7 +400,13 @@ pub fn compare_files(old_path: &Path, new_path: &Path) -> Result<DiffReport> {
             Policy::Read,
         )
     };
-    let (old, new) = (load(old_path)?, load(new_path)?);
+    let (old, new) = std::thread::scope(|scope| {
+        let old = scope.spawn(|| load(old_path));
+        let new = load(new_path);
+        (old.join(), new)
+    });
+    let old = old.map_err(|_| anyhow::anyhow!("reading {} panicked", old_path.display()))??;
+    let new = new?;
     let file_name = new_path
         .file_name()
         .map(|n| n.to_string_lossy().to_string());
@@ -429,7 +436,8 @@ pub fn compare_files(old_path: &Path, new_path: &Path) -> Result<DiffReport> {
 ///
 /// The halves are independent: the spec half reads only the documents, so
 /// it is complete even when a version does not generate (the report then
-/// says why its Rust half is missing). The two versions generate on two
+/// says why its Rust half is missing). Only the operations and schemas
+/// that can differ are generated ([`reduce`]), the two versions on two
 /// threads at once, and a version generated before (the base revision, on
 /// every run of a pull request) comes from [`cache`].
 pub fn compare_api(
@@ -439,17 +447,21 @@ pub fn compare_api(
     settings: &Settings,
     version: Option<&str>,
 ) -> ApiReport {
-    let mut changes = rules::compare(&old.value, &new.value);
-    rules::locate(&mut changes, new);
-    let (before, after) = std::thread::scope(|scope| {
-        let before = scope.spawn(|| cache::surface(old, settings));
-        let after = cache::surface(new, settings);
+    // Only what can differ is generated (both sides cut alike).
+    let reduced = reduce::reduce(old, new);
+    let (old_part, new_part) = reduced.as_ref().map_or((old, new), |(a, b)| (a, b));
+    let (changes, before, after) = std::thread::scope(|scope| {
+        let before = scope.spawn(|| cache::surface(old_part, settings));
+        let after = scope.spawn(|| cache::surface(new_part, settings));
+        let mut changes = rules::compare(&old.value, &new.value);
+        rules::locate(&mut changes, new);
         // `cache::surface` catches the generator's panics; a thread that
         // panics all the same is reported like them.
-        let before = before
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the generator panicked")));
-        (before, after)
+        let join = |side: std::thread::ScopedJoinHandle<'_, Result<surface::Surface>>| {
+            side.join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("the generator panicked")))
+        };
+        (changes, join(before), join(after))
     });
     let (rust, missing) = match (before, after) {
         (Ok(a), Ok(b)) => (rust::compare(&a, &b), None),
