@@ -36,6 +36,12 @@ type Operation = (String, &'static str);
 /// cut or a cut document does not read back (then the whole documents are
 /// compared).
 pub fn reduce(old: &Spec, new: &Spec) -> Option<(Spec, Spec)> {
+    // What every operation's code may read (top-level `security`, servers,
+    // extensions, security schemes) changed: nothing can be cut. `info`
+    // only reaches doc text and a version literal, not the public API.
+    if outside_operations(&old.value) != outside_operations(&new.value) {
+        return None;
+    }
     let (a, b) = (Parts::of(&old.value), Parts::of(&new.value));
     let changed: BTreeSet<Component> = a
         .components
@@ -92,6 +98,20 @@ pub fn reduce(old: &Spec, new: &Spec) -> Option<(Spec, Spec)> {
         return None;
     }
     Some((cut(old, &operations, &keep)?, cut(new, &operations, &keep)?))
+}
+
+/// The document without `info`, `paths` and the components `$ref`s reach,
+/// which [`Parts`] follows one by one.
+fn outside_operations(doc: &Value) -> Value {
+    let mut rest = doc.clone();
+    if let Value::Object(top) = &mut rest {
+        top.remove("info");
+        top.remove("paths");
+        if let Some(Value::Object(components)) = top.get_mut("components") {
+            components.retain(|kind, _| kind == "securitySchemes");
+        }
+    }
+    rest
 }
 
 /// What holds a reference.
@@ -321,6 +341,16 @@ mod tests {
                 all(&["Gadget", "Part", "Widget"])
             )
         );
+    }
+
+    #[test]
+    fn a_change_outside_operations_cuts_nothing() {
+        let paths = json!({"/a": get("a", "Widget"), "/b": get("b", "Widget")});
+        let schemas = json!({"Widget": {"type": "string"}});
+        let old = spec(paths.clone(), schemas.clone());
+        let mut new = spec(paths, schemas);
+        new.value["security"] = json!([{"token": []}]);
+        assert!(reduce(&old, &new).is_none());
     }
 
     #[test]
