@@ -50,11 +50,12 @@ pub fn reduce(old: &Spec, new: &Spec) -> Option<(Spec, Spec)> {
         .filter(|c| a.components.get(*c) != b.components.get(*c))
         .cloned()
         .collect();
-    let reaches_change = |parts: &Parts<'_>, op: &Operation| {
+    let (taint_a, taint_b) = (a.reaching(&changed), b.reaching(&changed));
+    let reaches_change = |parts: &Parts<'_>, taint: &BTreeSet<Component>, op: &Operation| {
         parts
-            .reach(parts.uses.get(&Owner::Operation(op.clone())))
-            .iter()
-            .any(|c| changed.contains(c))
+            .uses
+            .get(&Owner::Operation(op.clone()))
+            .is_some_and(|used| !used.is_disjoint(taint))
     };
     let operations: BTreeSet<Operation> = a
         .operations
@@ -62,11 +63,19 @@ pub fn reduce(old: &Spec, new: &Spec) -> Option<(Spec, Spec)> {
         .chain(b.operations.keys())
         .filter(|op| {
             a.operations.get(*op) != b.operations.get(*op)
-                || reaches_change(&a, op)
-                || reaches_change(&b, op)
+                || reaches_change(&a, &taint_a, op)
+                || reaches_change(&b, &taint_b, op)
         })
         .cloned()
         .collect();
+    // A change every operation reaches (a shared error type) keeps them
+    // all: cutting would then only cost time.
+    if [&a, &b]
+        .iter()
+        .all(|p| p.operations.keys().all(|op| operations.contains(op)))
+    {
+        return None;
+    }
     // Both sides keep the same names, or a type one side happens not to
     // reach would read as added or removed: grow the set from both
     // documents until neither reaches anything more.
@@ -88,14 +97,6 @@ pub fn reduce(old: &Spec, new: &Spec) -> Option<(Spec, Spec)> {
             break;
         }
         keep = grown;
-    }
-    // A change every operation reaches (a shared error type) keeps them
-    // all: cutting would then only cost time.
-    if [&a, &b]
-        .iter()
-        .all(|p| p.operations.keys().all(|op| operations.contains(op)))
-    {
-        return None;
     }
     Some((cut(old, &operations, &keep)?, cut(new, &operations, &keep)?))
 }
@@ -160,6 +161,30 @@ impl<'a> Parts<'a> {
             components,
             uses,
         }
+    }
+
+    /// Every component from which one of `targets` is reachable, `targets`
+    /// included: one walk of the references backwards, not one per
+    /// operation.
+    fn reaching(&self, targets: &BTreeSet<Component>) -> BTreeSet<Component> {
+        let mut used_by: BTreeMap<&Component, Vec<&Component>> = BTreeMap::new();
+        for (owner, used) in &self.uses {
+            if let Owner::Component(owner) = owner {
+                for u in used {
+                    used_by.entry(u).or_default().push(owner);
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<&Component> = targets.iter().collect();
+        while let Some(c) = stack.pop() {
+            if seen.insert(c.clone())
+                && let Some(owners) = used_by.get(c)
+            {
+                stack.extend(owners.iter().filter(|o| !seen.contains(**o)));
+            }
+        }
+        seen
     }
 
     /// Every component reachable from `start`, `start` included.
